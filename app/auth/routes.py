@@ -1,0 +1,62 @@
+"""Sign-in endpoints for members (phone) and staff (username), sign-out, and the staff profile."""
+from flask import current_app, g
+
+from ..api import Blueprint, account_key
+from ..extensions import limiter
+from ..errors import ErrorSchema
+from . import service
+from .decorators import public, roles
+from .schemas import MemberLoginSchema, StaffLoginSchema, StaffSchema, TokenSchema
+
+blp = Blueprint("auth", __name__, description="Sign-in and tokens")
+
+
+def _failed(response):
+    return response.status_code == 401
+
+
+def _login_limits(field):
+    per_account = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+                                key_func=account_key(field), deduct_when=_failed)
+    per_ip = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"])
+    return lambda view: per_ip(per_account(view))
+
+
+@blp.route("/auth/login", methods=["POST"])
+@blp.arguments(MemberLoginSchema)
+@blp.response(200, TokenSchema)
+@blp.alt_response(401, schema=ErrorSchema, description="BAD_CREDENTIALS")
+@blp.alt_response(403, schema=ErrorSchema, description="ACCOUNT_LOCKED")
+@blp.alt_response(429, schema=ErrorSchema, description="Too many attempts")
+@_login_limits("phone")
+@public
+def member_login(body):
+    token, ttl, role = service.login_member(body["phone"], body["password"])
+    return {"access_token": token, "token_type": "Bearer", "expires_in": ttl, "role": role}
+
+
+@blp.route("/staff/login", methods=["POST"])
+@blp.arguments(StaffLoginSchema)
+@blp.response(200, TokenSchema)
+@blp.alt_response(401, schema=ErrorSchema, description="BAD_CREDENTIALS")
+@blp.alt_response(403, schema=ErrorSchema, description="ACCOUNT_LOCKED")
+@blp.alt_response(429, schema=ErrorSchema, description="Too many attempts")
+@_login_limits("username")
+@public
+def staff_login(body):
+    token, ttl, role = service.login_staff(body["username"], body["password"])
+    return {"access_token": token, "token_type": "Bearer", "expires_in": ttl, "role": role}
+
+
+@blp.route("/auth/logout", methods=["POST"])
+@blp.response(204)
+@roles("member", "staff")
+def logout():
+    service.logout(g.caller.token_id)
+
+
+@blp.route("/staff/me", methods=["GET"])
+@blp.response(200, StaffSchema)
+@roles("staff")
+def staff_me():
+    return service.get_staff(g.caller.id)

@@ -1,0 +1,89 @@
+"""Configuration read from the environment (12-factor); TestingConfig for the suite."""
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _bool(name, default):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def normalize_database_url(url):
+    """Accept URLs as PostgreSQL writes them and route them to psycopg 3."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _kept_secret(name):
+    """A secret from the environment, else one that scripts/run.sh generated and kept under instance/."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    kept = INSTANCE_DIR / name.lower()
+    return kept.read_text().strip() if kept.exists() else None
+
+
+class Config:
+    TESTING = False
+    DEBUG = False
+    SECRET_KEY = _kept_secret("SECRET_KEY")
+    # Keys for pack-code HMACs and the resident-ID hash; each falls back to one derived from SECRET_KEY.
+    CODE_SECRET = os.environ.get("CODE_SECRET")
+    ID_HASH_KEY = os.environ.get("ID_HASH_KEY")
+    SQLALCHEMY_DATABASE_URI = normalize_database_url(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'loyalty.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL")
+
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "30 per minute")
+    SIGNUP_LIMIT_PER_IP = os.environ.get("SIGNUP_LIMIT_PER_IP", "20 per hour")
+
+    # Bodies: JSON stays small; upload endpoints raise their own limit (see app/http.py).
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    TOKEN_TTL_MEMBER = _int("TOKEN_TTL_MEMBER", 30 * 24 * 3600)
+    TOKEN_TTL_STAFF = _int("TOKEN_TTL_STAFF", 12 * 3600)
+    CONSENT_POLICY_VERSION = os.environ.get("CONSENT_POLICY_VERSION", "2026-11")
+    MEMBER_VALIDITY_DAYS = _int("MEMBER_VALIDITY_DAYS", 365)
+    SCAN_DAILY_CAP = _int("SCAN_DAILY_CAP", 50)
+    CHECKIN_RADIUS_M = _int("CHECKIN_RADIUS_M", 200)
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
+    PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
+
+    API_TITLE = "Loyalty API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    # Served by the app itself (vendored by the swagger-ui-bundle-less route in app/apidocs.py).
+    OPENAPI_SWAGGER_UI_URL = "/api/v1/docs-assets/"
+
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_CN", "en")
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    CODE_SECRET = "test-code-secret"
+    ID_HASH_KEY = "test-id-hash-key"
+    SQLALCHEMY_DATABASE_URI = normalize_database_url(os.environ.get("TEST_DATABASE_URL") or "sqlite://")
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True

@@ -1,0 +1,76 @@
+"""Request plumbing shared by every API route: request ids, media types and body limits."""
+import logging
+import re
+import uuid
+
+from flask import g, request
+from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def accepts(*mimetypes, max_bytes=None):
+    """Declare the body media types a view takes (default JSON) and, for uploads, a larger body limit."""
+
+    def decorator(view):
+        view._accepts = set(mimetypes)
+        if max_bytes is not None:
+            view._max_bytes = max_bytes
+        return view
+
+    return decorator
+
+
+def _view():
+    from flask import current_app
+
+    return current_app.view_functions.get(request.endpoint) if request.endpoint else None
+
+
+def _assign_request_id():
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+
+def _guard_body():
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    view = _view()
+    limit = getattr(view, "_max_bytes", None)
+    if limit:
+        request.max_content_length = limit
+    has_body = bool(request.content_length) or request.headers.get("Transfer-Encoding", "").lower() == "chunked"
+    if request.content_length and request.content_length > (request.max_content_length or float("inf")):
+        raise RequestEntityTooLarge()
+    if not has_body:
+        return
+    allowed = getattr(view, "_accepts", None) or {"application/json"}
+    if request.mimetype not in allowed:
+        raise UnsupportedMediaType()
+
+
+def _tag_response(response):
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    return response
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        from flask import has_request_context
+
+        record.request_id = g.get("request_id", "-") if has_request_context() else "-"
+        return True
+
+
+def init_app(app):
+    app.before_request(_assign_request_id)
+    app.before_request(_guard_body)
+    app.after_request(_tag_response)
+    handler = logging.StreamHandler()
+    handler.addFilter(_RequestIdFilter())
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
+    app_logger = logging.getLogger("app")
+    if not app_logger.handlers:
+        app_logger.addHandler(handler)
+        app_logger.setLevel(logging.INFO)
+        app_logger.propagate = False

@@ -1,0 +1,113 @@
+"""Uploaded images: decoded and verified with Pillow, EXIF dropped, re-encoded, and kept behind one
+small storage interface (a local folder now; object storage when the service runs on several hosts)."""
+import io
+import os
+import secrets
+import warnings
+from pathlib import Path
+
+from flask import Blueprint, current_app, send_from_directory
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps
+
+from .errors import ApiError
+
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+ALLOWED_MIMETYPES = {"image/jpeg", "image/png", "image/webp"}
+MAX_PIXELS = 40_000_000  # far above any phone camera, far below a decompression bomb
+
+
+class BadImage(ApiError):
+    status, code, message = 422, "BAD_IMAGE", _l("The file is not a readable JPEG, PNG or WebP image.")
+
+
+class UnsupportedImageType(ApiError):
+    status, code, message = 415, "UNSUPPORTED_MEDIA_TYPE", _l("Upload a JPEG, PNG or WebP image.")
+
+
+class ImageTooLarge(ApiError):
+    status, code, message = 413, "PAYLOAD_TOO_LARGE", _l("The image is too large.")
+
+
+def read_upload(file_storage, max_bytes):
+    """The bytes of an uploaded file, refusing more than max_bytes and wrong declared types."""
+    if file_storage is None or not getattr(file_storage, "filename", None) and not file_storage.mimetype:
+        raise BadImage()
+    data = file_storage.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ImageTooLarge()
+    if file_storage.mimetype and file_storage.mimetype not in ALLOWED_MIMETYPES | {"application/octet-stream"}:
+        raise UnsupportedImageType()
+    return data
+
+
+def process_image(data: bytes, max_side: int, *, fmt="JPEG", quality=85) -> bytes:
+    """Decode, verify, fix orientation, drop metadata, shrink to max_side, re-encode."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            probe = Image.open(io.BytesIO(data))
+            if probe.format not in ALLOWED_FORMATS:
+                raise UnsupportedImageType()
+            if probe.width * probe.height > MAX_PIXELS:
+                raise BadImage(_l("The image has too many pixels."))
+            probe.verify()
+            image = Image.open(io.BytesIO(data))
+            image.load()
+        except (ApiError,):
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise BadImage(_l("The image has too many pixels.")) from None
+        except Exception:
+            raise BadImage() from None
+    image = ImageOps.exif_transpose(image)
+    image = image.convert("RGB") if fmt == "JPEG" else image.convert("RGBA")
+    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    # A fresh image object carries no EXIF/ICC/XMP unless passed explicitly.
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
+    clean.save(out, format=fmt, quality=quality, optimize=True)
+    return out.getvalue()
+
+
+class LocalStorage:
+    """Files under UPLOAD_DIR, served at /media/<name>."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+
+    def save(self, folder: str, data: bytes, suffix: str) -> str:
+        name = f"{folder}/{secrets.token_urlsafe(18)}{suffix}"
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".part")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        return name
+
+    def delete(self, name: str | None) -> None:
+        if name:
+            (self.root / name).unlink(missing_ok=True)
+
+
+def storage() -> LocalStorage:
+    return LocalStorage(current_app.config["UPLOAD_DIR"])
+
+
+def public_url(name: str) -> str:
+    return f"/media/{name}"
+
+
+media_bp = Blueprint("media", __name__)
+
+
+@media_bp.get("/media/<path:name>")
+def serve_media(name):
+    response = send_from_directory(current_app.config["UPLOAD_DIR"], name, max_age=7 * 24 * 3600)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def init_app(app):
+    app.register_blueprint(media_bp)

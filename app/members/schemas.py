@@ -1,0 +1,121 @@
+"""Member input and output shapes (API.md), with the admin view showing more."""
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+
+from .models import INCOME_BANDS, OCCUPATIONS, PREFERRED_CATEGORIES, PRICE_TIERS
+from .validators import check_password, check_region_code, normalize_phone, normalize_real_name
+from ..media import public_url
+
+
+class PhoneField(fields.String):
+    """Accepts any way of writing a mainland mobile number; loads its 11 digits."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return normalize_phone(super()._deserialize(value, attr, data, **kwargs))
+
+
+class RealNameField(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        return normalize_real_name(super()._deserialize(value, attr, data, **kwargs))
+
+
+def _one_of(choices):
+    return validate.OneOf(choices, error=str(_l("Must be one of: {choices}.")))
+
+
+class SignUpSchema(Schema):
+    phone = PhoneField(required=True, metadata={"example": "13800138000"})
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=128))
+    real_name = RealNameField(required=True, metadata={"example": "张三"})
+    id_number = fields.String(required=True, load_only=True, validate=validate.Length(max=32),
+                              metadata={"description": "居民身份证号 (18 characters); never returned"})
+    consent = fields.Boolean(required=True, metadata={"description": "Must be true: consent to the membership "
+                                                                     "terms and the processing of personal data"})
+    referral_code = fields.String(validate=validate.Length(max=16))
+
+    @validates("consent")
+    def _consent(self, value, **_):
+        if value is not True:
+            raise ValidationError(_l("Consent is required to join."))
+
+    @validates_schema
+    def _password(self, data, **_):
+        try:
+            check_password(data.get("password", ""), data.get("phone"))
+        except ValidationError as error:
+            raise ValidationError(error.messages, field_name="password") from None
+
+
+class ProfileSchema(Schema):
+    region_code = fields.String(allow_none=True, metadata={"description": "6-digit county code, GB/T 2260",
+                                                           "example": "440106"})
+    preferred_category = fields.String(allow_none=True, validate=_one_of(PREFERRED_CATEGORIES),
+                                       metadata={"enum": list(PREFERRED_CATEGORIES)})
+    price_tier = fields.String(allow_none=True, validate=_one_of(PRICE_TIERS), metadata={"enum": list(PRICE_TIERS)})
+    occupation = fields.String(allow_none=True, validate=_one_of(OCCUPATIONS), metadata={"enum": list(OCCUPATIONS)})
+    income_band = fields.String(allow_none=True, validate=_one_of(INCOME_BANDS), metadata={"enum": list(INCOME_BANDS)})
+
+    @validates("region_code")
+    def _region(self, value, **_):
+        if value is not None:
+            check_region_code(value)
+
+
+class ProfileUpdateSchema(ProfileSchema):
+    """PATCH /me: any subset of the profile fields."""
+
+
+class LevelSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class MemberSchema(Schema):
+    id = fields.Integer(required=True)
+    phone = fields.String(required=True, attribute="masked_phone", metadata={"example": "138****8000"})
+    real_name = fields.String(required=True)
+    gender = fields.String(required=True, metadata={"enum": ["M", "F"]})
+    birth_date = fields.Date(required=True)
+    level = fields.Nested(LevelSchema, required=True)
+    points_balance = fields.Integer(required=True)
+    valid_until = fields.Date(required=True)
+    referral_code = fields.String(required=True)
+    photo_url = fields.Method("_photo_url", allow_none=True, metadata={"type": "string", "nullable": True})
+    profile = fields.Method("_profile", metadata={"type": "object"})
+    profile_complete = fields.Boolean(required=True)
+    created_at = fields.DateTime(required=True)
+
+    def _photo_url(self, member):
+        return public_url(member.photo_path) if member.photo_path else None
+
+    def _profile(self, member):
+        return ProfileSchema().dump(member)
+
+
+class AdminMemberSchema(MemberSchema):
+    status = fields.String(required=True, metadata={"enum": ["active", "locked"]})
+    lock_reason = fields.String(allow_none=True)
+    id_number_masked = fields.String(required=True)
+    referrer_id = fields.Integer(allow_none=True)
+    consent_at = fields.DateTime(required=True)
+    consent_version = fields.String(required=True)
+
+
+class SignUpResultSchema(Schema):
+    member = fields.Nested(MemberSchema, required=True)
+    access_token = fields.String(required=True)
+    token_type = fields.String(required=True, metadata={"example": "Bearer"})
+    expires_in = fields.Integer(required=True)
+
+
+class PasswordChangeSchema(Schema):
+    old_password = fields.String(required=True, load_only=True, validate=validate.Length(max=128))
+    new_password = fields.String(required=True, load_only=True, validate=validate.Length(max=128))
+
+
+class LockSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class PhotoUploadSchema(Schema):
+    photo = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})

@@ -1,0 +1,40 @@
+"""Price and stock observations of retailers (信息采集), from visits or imported channels.
+They feed the market indicators (DOMAIN.md); `week` is the ISO week in Asia/Shanghai."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import UTCDateTime
+from ..extensions import db
+from ..models_base import TimestampMixin
+
+CHANNELS = ("visit", "terminal", "phone", "sms")
+
+
+class Observation(TimestampMixin, db.Model):
+    __tablename__ = "observations"
+    __table_args__ = (
+        CheckConstraint("stock_packs >= 0 AND ordered_packs >= 0 AND demand_packs >= 0", name="quantities"),
+        CheckConstraint("pack_price IS NULL OR pack_price >= 0", name="pack_price"),
+        CheckConstraint("carton_price IS NULL OR carton_price >= 0", name="carton_price"),
+        CheckConstraint("channel IN ('visit', 'terminal', 'phone', 'sms')", name="channel"),
+        Index("ix_observations_week_product", "week", "product_id"),
+        Index("ix_observations_retailer_product_week", "retailer_id", "product_id", "week"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    retailer_id: Mapped[int] = mapped_column(ForeignKey("retailers.id"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    observed_on: Mapped[date]
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime())  # orders several in a week: the last counts
+    week: Mapped[str] = mapped_column(String(8))  # '2026-W47'
+    stock_packs: Mapped[int] = mapped_column(Integer)
+    ordered_packs: Mapped[int] = mapped_column(Integer, default=0)
+    demand_packs: Mapped[int] = mapped_column(Integer)
+    out_of_stock: Mapped[bool] = mapped_column(Boolean, default=False)
+    pack_price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    carton_price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    channel: Mapped[str] = mapped_column(String(16), default="visit")
+    visit_id: Mapped[int | None] = mapped_column(Integer)  # the field feature links this to its visits

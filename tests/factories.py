@@ -1,0 +1,77 @@
+"""Factories that go through the real services, with sequences for unique phones and ID numbers."""
+import itertools
+from dataclasses import dataclass
+from datetime import date
+
+from app.auth import service as auth_service
+from app.auth.tokens import issue_token
+from app.db import transaction
+from app.members import service as member_service
+from app.members.identity import compose_id_number
+
+_seq = itertools.count(1)
+PASSWORD = "Secret#2026"
+COMPLETE_PROFILE = {"region_code": "440106", "preferred_category": "blended", "price_tier": "mid",
+                    "occupation": "enterprise", "income_band": "6k_10k"}
+
+
+def next_phone():
+    return f"139{next(_seq):08d}"
+
+
+def next_id_number(birth=date(1990, 5, 17), region="440106"):
+    return compose_id_number(region, birth, next(_seq) % 1000)
+
+
+@dataclass
+class MemberHandle:
+    member: object
+    token: str
+    password: str
+
+    @property
+    def id(self):
+        return self.member.id
+
+    @property
+    def headers(self):
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass
+class StaffHandle:
+    user: object
+    token: str
+    password: str
+
+    @property
+    def id(self):
+        return self.user.id
+
+    @property
+    def headers(self):
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def sign_up_body(**overrides):
+    body = {"phone": next_phone(), "password": PASSWORD, "real_name": "张三", "id_number": next_id_number(),
+            "consent": True}
+    body.update(overrides)
+    return body
+
+
+def create_member(complete_profile=True, **overrides):
+    body = sign_up_body(**overrides)
+    body.pop("consent")
+    member, token, _ttl = member_service.sign_up(**body)
+    if complete_profile:
+        member = member_service.update_profile(member.id, COMPLETE_PROFILE)
+    return MemberHandle(member, token, body["password"])
+
+
+def create_staff(role="staff", username=None, password=PASSWORD, name="李四"):
+    user = auth_service.create_staff(username=username or f"{role}{next(_seq)}", password=password, name=name,
+                                     role=role)
+    with transaction():
+        token, _ttl = issue_token(staff_id=user.id)
+    return StaffHandle(user, token, password)
