@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# One command to try the service: install, migrate an SQLite database under instance/, load the demo,
+# and serve on http://127.0.0.1:5000 (set PORT to change it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh requirements.txt
+mkdir -p instance
+# Secrets are generated once and kept under instance/ (never committed); the app reads them from there.
+for name in secret_key code_secret; do
+  [ -s "instance/$name" ] || .venv/bin/python -c "import secrets; print(secrets.token_hex(32))" > "instance/$name"
+done
+export FLASK_APP=wsgi
+.venv/bin/flask db upgrade
+.venv/bin/flask demo seed
+PORT=${PORT:-5000}
+cat <<TXT
+
+  Loyalty service running on http://127.0.0.1:${PORT}
+  API docs (interactive):    http://127.0.0.1:${PORT}/api/v1/docs
+  OpenAPI document:          http://127.0.0.1:${PORT}/api/v1/openapi.json
+  Sign in with the logins above (POST /api/v1/auth/login for members, /api/v1/staff/login for staff/admin).
+  Stop with Ctrl-C.
+
+TXT
+exec .venv/bin/gunicorn --bind "127.0.0.1:${PORT}" --workers 2 --threads 4 --access-logfile - wsgi:app
