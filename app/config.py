@@ -39,7 +39,7 @@ class Config:
     DEBUG = False
     SECRET_KEY = _kept_secret("SECRET_KEY")
     # Keys for pack-code HMACs and the resident-ID hash; each falls back to one derived from SECRET_KEY.
-    CODE_SECRET = os.environ.get("CODE_SECRET")
+    CODE_SECRET = _kept_secret("CODE_SECRET")
     ID_HASH_KEY = os.environ.get("ID_HASH_KEY")
     SQLALCHEMY_DATABASE_URI = normalize_database_url(
         os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'loyalty.db'}"
