@@ -10,6 +10,7 @@ def create_app(config=None):
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), template_folder="../templates",
                 static_folder="../static", static_url_path="/static")
     app.config.from_object(config or Config)
+    app.json.ensure_ascii = False  # Chinese goes out as UTF-8 text, not \u escapes
     _require_secret_key(app)
 
     from . import api, auth, db, errors, http, i18n, jobs, media, cli

@@ -73,4 +73,3 @@ def init_app(app):
     if not app_logger.handlers:
         app_logger.addHandler(handler)
         app_logger.setLevel(logging.INFO)
-        app_logger.propagate = False

@@ -11,7 +11,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_babel import Domain
 
 from .extensions import babel
@@ -47,7 +47,9 @@ class PoDomain(Domain):
         locale = get_locale()
         if locale is None:
             return NullTranslations()
-        return _compiled(str(locale))
+        # Babel spells zh_CN as zh_Hans_CN; catalogs are named by language and territory.
+        name = f"{locale.language}_{locale.territory}" if locale.territory else locale.language
+        return _compiled(name)
 
 
 def select_locale():
@@ -61,7 +63,14 @@ def select_locale():
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _forget_locale():
+    # Flask-Babel caches the locale on `g`; an app context that outlives one request (the test client,
+    # CLI-driven requests) must not carry it into the next.
+    g.pop("_flask_babel", None)
+
+
 def init_app(app):
+    app.before_request(_forget_locale)
     babel.init_app(app, locale_selector=select_locale)
     # Flask-Babel builds its Domain lazily (a cached_property); ours reads the .po catalogs instead.
     babel.__dict__["domain_instance"] = PoDomain()

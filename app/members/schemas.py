@@ -20,7 +20,7 @@ class RealNameField(fields.String):
 
 
 def _one_of(choices):
-    return validate.OneOf(choices, error=str(_l("Must be one of: {choices}.")))
+    return validate.OneOf(choices, error=_l("Must be one of: {choices}."))
 
 
 class SignUpSchema(Schema):

@@ -1,0 +1,89 @@
+"""Keeping the catalogs in step with the code: `flask i18n extract` (and the catalog test) use this.
+
+Each package under app/ that has user-facing strings owns `translations/zh_CN/LC_MESSAGES/messages.po`;
+the app package's own catalog covers the modules directly under app/ and the templates.
+"""
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from .i18n import APP_DIR
+
+LOCALE = "zh_CN"
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+METHODS = [("**.py", "python"), ("**.html", "jinja2")]
+
+
+def _owners():
+    """(catalog folder, source folders) pairs: each feature package, then the app package itself."""
+    features = [p for p in sorted(APP_DIR.iterdir()) if p.is_dir() and (p / "__init__.py").exists()]
+    owners = [(p, [p]) for p in features]
+    root_sources = [APP_DIR, APP_DIR.parent / "templates"]
+    return owners, features, root_sources
+
+
+def extract_messages(folder: Path, skip=()):
+    """msgid → list of locations for one source folder (not descending into `skip`)."""
+    found = {}
+    if not folder.exists():
+        return found
+    skip_names = {p.name for p in skip}
+
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+            str(folder), METHODS, keywords=KEYWORDS, callback=None,
+            directory_filter=lambda d: not d.endswith(("__pycache__", "translations"))):
+        if folder == APP_DIR and Path(filename).parts[0] in skip_names:
+            continue
+        msgid = message if isinstance(message, str) else message[0]
+        found.setdefault(msgid, []).append((filename, lineno))
+    return found
+
+
+def catalogs():
+    """(po path, {msgid: locations}) for every owner that has strings."""
+    owners, features, root_sources = _owners()
+    result = []
+    for folder, _sources in owners:
+        messages = extract_messages(folder)
+        if messages:
+            result.append((folder / "translations" / LOCALE / "LC_MESSAGES" / "messages.po", messages))
+    root = {}
+    for source in root_sources:
+        root.update(extract_messages(source, skip=features))
+    result.append((APP_DIR / "translations" / LOCALE / "LC_MESSAGES" / "messages.po", root))
+    return result
+
+
+def extract_all():
+    """Add new msgids (empty translations) to each .po; keep existing translations. Yields (path, added)."""
+    for po_path, messages in catalogs():
+        if po_path.exists():
+            with po_path.open("rb") as handle:
+                catalog = read_po(handle, locale=LOCALE)
+        else:
+            catalog = Catalog(locale=LOCALE, project="loyalty")
+        added = 0
+        for msgid, locations in messages.items():
+            if msgid not in catalog:
+                added += 1
+            catalog.add(msgid, string=catalog[msgid].string if msgid in catalog else "", locations=locations)
+        po_path.parent.mkdir(parents=True, exist_ok=True)
+        with po_path.open("wb") as handle:
+            write_po(handle, catalog, width=120, omit_header=False, sort_output=True)
+        yield po_path.relative_to(APP_DIR.parent), added
+
+
+def untranslated():
+    """msgids used in the code that have no Chinese translation, per catalog."""
+    missing = {}
+    for po_path, messages in catalogs():
+        catalog = None
+        if po_path.exists():
+            with po_path.open("rb") as handle:
+                catalog = read_po(handle, locale=LOCALE)
+        gaps = [m for m in messages if catalog is None or m not in catalog or not catalog[m].string]
+        if gaps:
+            missing[str(po_path.relative_to(APP_DIR.parent))] = gaps
+    return missing
