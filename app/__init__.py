@@ -25,6 +25,7 @@ def create_app(config=None):
     i18n.init_app(app)
     _init_limiter(app)
     auth.init_app(app)
+    http.init_body_guard(app)
     api.init_app(app, [auth_api, members_api, points_api])
     media.init_app(app)
     jobs.init_app(app)

@@ -3,6 +3,7 @@ import re
 
 from flask import current_app, request, send_from_directory
 from flask_smorest import Api as _Api, Blueprint
+from werkzeug.routing import IntegerConverter
 
 from .errors import ErrorSchema, handle_http_exception
 
@@ -35,7 +36,18 @@ def account_key(field):
     return key
 
 
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route, bounded to the database's INTEGER: an id out of range is a 404, never
+    an overflow deep in the driver."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_app(app, blueprints):
+    app.url_map.converters["int"] = IdConverter
     app.config.setdefault("API_SPEC_OPTIONS", {})
     app.config["API_SPEC_OPTIONS"].update({
         "info": {"description": "Brand loyalty and mobile marketing API (v1). Errors always come as "

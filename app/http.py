@@ -62,9 +62,13 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
+def init_body_guard(app):
+    """Registered after authentication, so an anonymous caller learns nothing from body checks."""
+    app.before_request(_guard_body)
+
+
 def init_app(app):
     app.before_request(_assign_request_id)
-    app.before_request(_guard_body)
     app.after_request(_tag_response)
     handler = logging.StreamHandler()
     handler.addFilter(_RequestIdFilter())
