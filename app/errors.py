@@ -106,14 +106,16 @@ def _flatten_messages(messages):
 
 
 def _as_list(msgs):
+    from .validation_messages import translate
+
     if isinstance(msgs, dict):  # nested schema errors
         return [f"{k}: {'; '.join(_as_list(v))}" for k, v in msgs.items()]
     if isinstance(msgs, (list, tuple)):
         out = []
         for m in msgs:
-            out.extend(_as_list(m) if isinstance(m, (dict, list, tuple)) else [str(m)])
+            out.extend(_as_list(m) if isinstance(m, (dict, list, tuple)) else [translate(str(m))])
         return out
-    return [str(msgs)]
+    return [translate(str(msgs))]
 
 
 def envelope(status, code, message, fields=None, headers=None, **details):

@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po, write_po
 from .i18n import APP_DIR
 
 LOCALE = "zh_CN"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
 METHODS = [("**.py", "python"), ("**.html", "jinja2")]
 
 
