@@ -12,7 +12,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from app.auth.tokens import issue_token
 from app.db import transaction
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 # Valid inputs must be answered as documented; invalid ones (wrong types, missing fields) must be refused
 # in the envelope, never with a 5xx.
