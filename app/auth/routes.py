@@ -22,14 +22,22 @@ def _login_limits(field):
     return lambda view: per_ip(per_account(view))
 
 
+def _login_endpoint(account_field):
+    """What both sign-in routes share: the documented failures and the throttles."""
+
+    def decorate(view):
+        view = _login_limits(account_field)(public(view))
+        for status, what in ((401, "BAD_CREDENTIALS"), (403, "ACCOUNT_LOCKED"), (429, "Too many attempts")):
+            view = blp.alt_response(status, schema=ErrorSchema, description=what)(view)
+        return view
+
+    return decorate
+
+
 @blp.route("/auth/login", methods=["POST"])
 @blp.arguments(MemberLoginSchema)
 @blp.response(200, TokenSchema)
-@blp.alt_response(401, schema=ErrorSchema, description="BAD_CREDENTIALS")
-@blp.alt_response(403, schema=ErrorSchema, description="ACCOUNT_LOCKED")
-@blp.alt_response(429, schema=ErrorSchema, description="Too many attempts")
-@_login_limits("phone")
-@public
+@_login_endpoint("phone")
 def member_login(body):
     token, ttl, role = service.login_member(body["phone"], body["password"])
     return {"access_token": token, "token_type": "Bearer", "expires_in": ttl, "role": role}
@@ -38,11 +46,7 @@ def member_login(body):
 @blp.route("/staff/login", methods=["POST"])
 @blp.arguments(StaffLoginSchema)
 @blp.response(200, TokenSchema)
-@blp.alt_response(401, schema=ErrorSchema, description="BAD_CREDENTIALS")
-@blp.alt_response(403, schema=ErrorSchema, description="ACCOUNT_LOCKED")
-@blp.alt_response(429, schema=ErrorSchema, description="Too many attempts")
-@_login_limits("username")
-@public
+@_login_endpoint("username")
 def staff_login(body):
     token, ttl, role = service.login_staff(body["username"], body["password"])
     return {"access_token": token, "token_type": "Bearer", "expires_in": ttl, "role": role}
