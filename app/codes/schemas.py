@@ -1,0 +1,140 @@
+"""Scanning, code-batch and earning-rule shapes (API.md "Pack codes and scanning")."""
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields, validate
+
+from ..timeutil import LOCAL_TZ
+from .batches import MAX_GENERATED
+from .models import RULE_KINDS
+from .qr import MAX_PROOFS
+from .service import mask_code
+
+
+def _when(**kw):
+    # A time without an offset is Shanghai time: that is how the marketing team writes it.
+    return fields.AwareDateTime(default_timezone=LOCAL_TZ, allow_none=True, **kw)
+
+
+class ScanBodySchema(Schema):
+    code = fields.String(required=True, metadata={"description": "As scanned or typed; spaces, dashes, case and "
+                                                                 "a URL wrapping the code are ignored",
+                                                  "example": "J7QK-2M9X-PA4T-8HNC-5WRE-3BDY"})
+    lat = fields.Float(validate=validate.Range(min=-90, max=90), allow_none=True)
+    lon = fields.Float(validate=validate.Range(min=-180, max=180), allow_none=True)
+
+
+class ProductRefSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class ScanResultSchema(Schema):
+    scan_id = fields.Integer(required=True)
+    points_awarded = fields.Integer(required=True)
+    balance = fields.Integer(required=True)
+    product = fields.Nested(ProductRefSchema, required=True)
+
+
+class MyScanSchema(Schema):
+    scan_id = fields.Integer(required=True, attribute="id")
+    code = fields.Function(lambda scan: mask_code(scan.code), required=True, metadata={"type": "string",
+                                                                                         "example": "J7QK****3BDY"})
+    product = fields.Nested(ProductRefSchema, required=True)
+    points_awarded = fields.Integer(required=True)
+    created_at = fields.DateTime(required=True)
+
+
+# --- admin: batches --------------------------------------------------------------------
+
+class BatchCreateSchema(Schema):
+    sku = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    count = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_GENERATED))
+    valid_from = _when()
+    valid_until = _when()
+    note = fields.String(validate=validate.Length(max=200), allow_none=True)
+
+
+class BatchImportFormSchema(Schema):
+    sku = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    valid_from = _when()
+    valid_until = _when()
+    note = fields.String(validate=validate.Length(max=200), allow_none=True)
+
+
+class BatchImportFileSchema(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary",
+                                               "description": "CSV, UTF-8, one code per line in the first "
+                                                              "column; an optional header `code`"})
+
+
+class BatchSchema(Schema):
+    id = fields.Integer(required=True)
+    sku = fields.String(required=True, attribute="product.sku")
+    product = fields.Nested(ProductRefSchema, required=True)
+    source = fields.String(required=True, metadata={"enum": ["generated", "imported"]})
+    count = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"enum": ["active", "voided"]})
+    valid_from = fields.DateTime(allow_none=True)
+    valid_until = fields.DateTime(allow_none=True)
+    note = fields.String(allow_none=True)
+    created_at = fields.DateTime(required=True)
+
+
+class LineMessageSchema(Schema):
+    line = fields.Integer(required=True)
+    message = fields.String(required=True)
+
+
+class ImportResultSchema(Schema):
+    batch = fields.Nested(BatchSchema, required=True)
+    imported = fields.Integer(required=True)
+    duplicates = fields.List(fields.Nested(LineMessageSchema), required=True)
+    errors = fields.List(fields.Nested(LineMessageSchema), required=True)
+
+
+class BatchListQuery(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    product_id = fields.Integer()
+
+
+class ProofsQuery(Schema):
+    count = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PROOFS))
+
+
+class QrQuery(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=512))
+
+
+# --- admin: earning rules -------------------------------------------------------------------
+
+class RuleBodySchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                         metadata={"example": "春节双倍积分"})
+    kind = fields.String(required=True, validate=validate.OneOf(RULE_KINDS, error=str(_l("Must be one of: {choices}."))),
+                         metadata={"enum": list(RULE_KINDS)})
+    value = fields.Decimal(required=True, places=2, as_string=True,
+                           validate=validate.Range(min=0, min_inclusive=False, max=1000),
+                           metadata={"description": "multiply: the factor (2 = double); add: whole points per scan",
+                                     "type": "string", "example": "2"})
+    product_id = fields.Integer(allow_none=True, metadata={"description": "null = every product"})
+    region_code = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{6}$"),
+                                metadata={"description": "province (440000), city (440100) or county code; "
+                                                         "null = everywhere"})
+    starts_at = _when()
+    ends_at = _when()
+
+
+class RuleUpdateSchema(RuleBodySchema):
+    """PATCH: any subset of the fields."""
+
+
+class RuleSchema(RuleBodySchema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"enum": ["active", "retired"]})
+    created_at = fields.DateTime(required=True)
+
+
+class RuleListQuery(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    status = fields.String(validate=validate.OneOf(["active", "retired"]))
