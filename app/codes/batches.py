@@ -128,7 +128,7 @@ def import_batch(*, sku, text, valid_from=None, valid_until=None, note=None, cre
         except keys.CodeFormatError:
             report.errors.append({"line": line_no, "message": _("Not a code: 6 to 64 letters and digits.")})
             continue
-        if keys.near_generated(compact) and len(compact) == 24:
+        if keys.generated_shape(compact):
             report.errors.append({"line": line_no, "message": _("This has the shape of our own generated codes; "
                                                                 "such codes cannot be imported.")})
             continue

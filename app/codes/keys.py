@@ -23,7 +23,7 @@ IMPORTED_SHAPE = re.compile(r"^[A-Z0-9]{6,64}$")
 _ALPHABET = frozenset(ALPHABET)
 
 __all__ = ["CodeForgedError", "CodeFormatError", "ResolvedCode", "codec", "imported_hash", "parse",
-           "clean_imported", "near_generated"]
+           "clean_imported", "near_generated", "generated_shape"]
 
 
 def code_secret(app=None) -> bytes:
@@ -88,5 +88,11 @@ def parse(raw: str) -> ResolvedCode:
 
 
 def near_generated(compact: str) -> bool:
-    """Our alphabet and about our length: an unknown code like this is a mistyped one of ours (MALFORMED)."""
-    return abs(len(compact) - CODE_LENGTH) <= 4 and set(compact) <= _ALPHABET
+    """About our length: an unknown code like this is more likely a mistyped one of ours (MALFORMED, "check
+    what you typed") than a guess (INVALID)."""
+    return abs(len(compact) - CODE_LENGTH) <= 4
+
+
+def generated_shape(compact: str) -> bool:
+    """Exactly our shape (24 symbols of the alphabet): decided offline, so imports may not use it."""
+    return len(compact) == CODE_LENGTH and set(compact) <= _ALPHABET
