@@ -1,4 +1,6 @@
 """`flask codes generate|import|void`."""
+import sys
+
 import click
 from flask.cli import AppGroup
 
@@ -30,7 +32,7 @@ def generate(sku, count, output, valid_from, valid_until, note):
         raise click.ClickException(_message(error)) from None
     codes = batches.generated_codes(batch)
     with open(output, "w", encoding="ascii", newline="\n", buffering=1 << 20) as out, \
-            click.progressbar(length=count, label=f"batch {batch.id}", file=click.get_text_stream("stderr")) as bar:
+            click.progressbar(length=count, label=f"batch {batch.id}", file=sys.stderr) as bar:
         out.write("code\n")
         done = 0
         while done < count:
