@@ -31,7 +31,7 @@ class NothingImported(ApiError):
 
 def _window(valid_from, valid_until):
     if valid_from and valid_until and valid_until <= valid_from:
-        raise ValidationFailed({"valid_until": [str(_l("Must be after valid_from."))]})
+        raise ValidationFailed({"valid_until": [_("Must be after valid_from.")]})
 
 
 def create_generated(*, sku, count, valid_from=None, valid_until=None, note=None, created_by=None) -> CodeBatch:

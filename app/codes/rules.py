@@ -7,7 +7,7 @@ city or county code; NULL = any) match the scan.
 import math
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from .. import regions
@@ -67,16 +67,16 @@ def _plain(value):
 def _validate(fields):
     errors = {}
     if fields.get("kind") == "add" and fields.get("value") is not None and fields["value"] != int(fields["value"]):
-        errors["value"] = [str(_l("An add rule adds whole points."))]
+        errors["value"] = [_("An add rule adds whole points.")]
     region = fields.get("region_code")
     if region and regions.get(region) is None:
-        errors["region_code"] = [str(_l("Unknown region code."))]
+        errors["region_code"] = [_("Unknown region code.")]
     product_id = fields.get("product_id")
     if product_id is not None and db.session.get(Product, product_id) is None:
-        errors["product_id"] = [str(_l("Unknown product."))]
+        errors["product_id"] = [_("Unknown product.")]
     starts, ends = fields.get("starts_at"), fields.get("ends_at")
     if starts and ends and ends <= starts:
-        errors["ends_at"] = [str(_l("Must be after starts_at."))]
+        errors["ends_at"] = [_("Must be after starts_at.")]
     if errors:
         raise ValidationFailed(errors)
 

@@ -1,6 +1,8 @@
 """Scanning, code-batch and earning-rule shapes (API.md "Pack codes and scanning")."""
+from datetime import timezone
+
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from ..timeutil import LOCAL_TZ
 from .batches import MAX_GENERATED
@@ -9,9 +11,22 @@ from .qr import MAX_PROOFS
 from .service import mask_code
 
 
-def _when(**kw):
-    # A time without an offset is Shanghai time: that is how the marketing team writes it.
-    return fields.AwareDateTime(default_timezone=LOCAL_TZ, allow_none=True, **kw)
+class When(fields.AwareDateTime):
+    """A moment between 2000 and 2100, loaded as UTC. Without an offset it is Shanghai time: that is how
+    the marketing team writes it."""
+
+    def __init__(self, **kw):
+        super().__init__(default_timezone=LOCAL_TZ, allow_none=True, **kw)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment = moment.astimezone(timezone.utc)
+        except OverflowError:
+            moment = None
+        if moment is None or not 2000 <= moment.year < 2100:
+            raise ValidationError(_l("Must be a time between 2000 and 2100."))
+        return moment
 
 
 class ScanBodySchema(Schema):
@@ -48,15 +63,15 @@ class MyScanSchema(Schema):
 class BatchCreateSchema(Schema):
     sku = fields.String(required=True, validate=validate.Length(min=1, max=32))
     count = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_GENERATED))
-    valid_from = _when()
-    valid_until = _when()
+    valid_from = When()
+    valid_until = When()
     note = fields.String(validate=validate.Length(max=200), allow_none=True)
 
 
 class BatchImportFormSchema(Schema):
     sku = fields.String(required=True, validate=validate.Length(min=1, max=32))
-    valid_from = _when()
-    valid_until = _when()
+    valid_from = When()
+    valid_until = When()
     note = fields.String(validate=validate.Length(max=200), allow_none=True)
 
 
@@ -110,7 +125,7 @@ class QrQuery(Schema):
 class RuleBodySchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=64),
                          metadata={"example": "春节双倍积分"})
-    kind = fields.String(required=True, validate=validate.OneOf(RULE_KINDS, error=str(_l("Must be one of: {choices}."))),
+    kind = fields.String(required=True, validate=validate.OneOf(RULE_KINDS, error=_l("Must be one of: {choices}.")),
                          metadata={"enum": list(RULE_KINDS)})
     value = fields.Decimal(required=True, places=2, as_string=True,
                            validate=validate.Range(min=0, min_inclusive=False, max=1000),
@@ -120,8 +135,8 @@ class RuleBodySchema(Schema):
     region_code = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{6}$"),
                                 metadata={"description": "province (440000), city (440100) or county code; "
                                                          "null = everywhere"})
-    starts_at = _when()
-    ends_at = _when()
+    starts_at = When()
+    ends_at = When()
 
 
 class RuleUpdateSchema(RuleBodySchema):

@@ -39,7 +39,7 @@ class AdminProductSchema(ProductSchema):
 
 class ProductCreateSchema(Schema):
     sku = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{1,32}$",
-                                                                error=str(_l("1 to 32 letters, digits, . _ -"))))
+                                                                error=_l("1 to 32 letters, digits, . _ -")))
     name = fields.String(required=True, validate=validate.Length(min=1, max=64))
     brand = fields.String(required=True, validate=validate.Length(min=1, max=32))
     pack_price = Money(required=True)
