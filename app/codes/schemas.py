@@ -122,15 +122,20 @@ class QrQuery(Schema):
 
 # --- admin: earning rules -------------------------------------------------------------------
 
+def _rule_value(value):
+    if not 0 < value <= 1000:
+        raise ValidationError(_l("Must be more than 0 and at most 1000."))
+
+
 class RuleBodySchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=64),
                          metadata={"example": "春节双倍积分"})
     kind = fields.String(required=True, validate=validate.OneOf(RULE_KINDS, error=_l("Must be one of: {choices}.")),
                          metadata={"enum": list(RULE_KINDS)})
-    value = fields.Decimal(required=True, places=2, as_string=True,
-                           validate=validate.Range(min=0, min_inclusive=False, max=1000),
-                           metadata={"description": "multiply: the factor (2 = double); add: whole points per scan",
-                                     "type": "string", "example": "2"})
+    value = fields.Decimal(required=True, places=2, as_string=True, validate=_rule_value,
+                           metadata={"description": "multiply: the factor (2 = double); add: whole points per scan. "
+                                                    "More than 0, at most 1000",
+                                     "type": "string", "example": "2", "pattern": r"^\d{1,4}(\.\d{1,2})?$"})
     product_id = fields.Integer(allow_none=True, metadata={"description": "null = every product"})
     region_code = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{6}$"),
                                 metadata={"description": "province (440000), city (440100) or county code; "

@@ -2,15 +2,25 @@
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 PRICE_CLASSES = {1: "一类", 2: "二类", 3: "三类", 4: "四类", 5: "五类"}
 
 
+MAX_MONEY = Decimal("99999999.99")  # Numeric(10, 2)
+
+
+def _money_range(value):
+    # A function, not validate.Range: the OpenAPI type is string, where minimum/maximum would be invalid.
+    if not Decimal(0) <= value <= MAX_MONEY:
+        raise ValidationError(_l("Must be between 0 and 99999999.99."))
+
+
 def Money(metadata=None, **kw):
     """Yuan with two decimals, a string in JSON ("45.00")."""
-    return fields.Decimal(places=2, as_string=True, validate=validate.Range(min=Decimal("0"), max=Decimal("99999999.99")),
-                          metadata={"example": "45.00", "type": "string", **(metadata or {})}, **kw)
+    return fields.Decimal(places=2, as_string=True, validate=_money_range,
+                          metadata={"example": "45.00", "type": "string", "pattern": r"^\d{1,8}(\.\d{1,2})?$",
+                                    **(metadata or {})}, **kw)
 
 
 class ProductSchema(Schema):
