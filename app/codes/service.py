@@ -24,7 +24,6 @@ from ..members.models import Member
 from ..pagination import paginate
 from ..points import hooks
 from ..points.service import post_entry
-from ..products.models import Product
 from ..timeutil import LOCAL_TZ, local_now, local_today
 from . import keys, limits, rules as earning
 from .models import CodeBatch, ImportedCode, Scan, insert_ignoring
@@ -60,14 +59,12 @@ class ScanLimit(ApiError):
 
 @dataclass(frozen=True)
 class ScanResult:
-    scan: Scan
+    """Plain values, so answering needs no query after the commit expired the ORM objects."""
+
+    scan_id: int
     points_awarded: int
     balance: int
-    product: Product
-
-    @property
-    def scan_id(self):
-        return self.scan.id
+    product: dict  # {"id", "name"}
 
 
 def scan_code(member_id, raw, *, client_ip=None, lat=None, lon=None, now=None) -> ScanResult:
@@ -84,28 +81,28 @@ def scan_code(member_id, raw, *, client_ip=None, lat=None, lon=None, now=None) -
     with transaction():
         batch = _batch_of(code, member_id, client_ip)
         _check_batch(batch, now)
-        db.session.execute(select(Member.id).where(Member.id == member_id).with_for_update())
-        member = db.session.get(Member, member_id, populate_existing=True)
+        member = db.session.scalars(select(Member).where(Member.id == member_id).with_for_update(of=Member)
+                                    .execution_options(populate_existing=True)).one()
         _check_member(member, now)
         _check_daily_cap(member_id, current_app.config["SCAN_DAILY_CAP"], now)
 
         applied = earning.rules_for(batch.product_id, member.region_code, now)
         points = earning.points_for(batch.product.points_per_pack, member.level.multiplier, applied)
-        scan_id = db.session.execute(
+        scan = db.session.scalars(
             insert_ignoring(Scan).values(code=code.compact, batch_id=batch.id, product_id=batch.product_id,
-                                 member_id=member_id, points_awarded=points, region_code=member.region_code,
-                                 client_ip=client_ip, lat=lat, lon=lon, created_at=now)
-            .on_conflict_do_nothing(index_elements=["code"]).returning(Scan.id)).scalar_one_or_none()
-        if scan_id is None:
+                                         member_id=member_id, points_awarded=points, region_code=member.region_code,
+                                         client_ip=client_ip, lat=lat, lon=lon, created_at=now)
+            .on_conflict_do_nothing(index_elements=["code"]).returning(Scan)).one_or_none()
+        if scan is None:
             owner = db.session.scalar(select(Scan.member_id).where(Scan.code == code.compact))
             raise CodeAlreadyUsed(by_you=owner == member_id)
-        scan = db.session.get(Scan, scan_id)
         balance = member.points_balance
         if points:
-            balance = post_entry(member_id, points, "scan", ref=f"scan:{scan_id}",
+            balance = post_entry(member_id, points, "scan", ref=f"scan:{scan.id}",
                                  note=_note(batch.product, applied), now=now).balance_after
         hooks.scan_credited(member_id, scan, now)
-    return ScanResult(scan, points, balance, batch.product)
+        result = ScanResult(scan.id, points, balance, {"id": batch.product.id, "name": batch.product.name})
+    return result
 
 
 def parse_code(raw) -> keys.ResolvedCode:
