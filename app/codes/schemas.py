@@ -4,6 +4,7 @@ from datetime import timezone
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
+from ..pagination import PageQuery
 from ..timeutil import LOCAL_TZ
 from .batches import MAX_GENERATED
 from .models import RULE_KINDS
@@ -106,9 +107,7 @@ class ImportResultSchema(Schema):
     errors = fields.List(fields.Nested(LineMessageSchema), required=True)
 
 
-class BatchListQuery(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+class BatchListQuery(PageQuery):
     product_id = fields.Integer()
 
 
@@ -154,7 +153,5 @@ class RuleSchema(RuleBodySchema):
     created_at = fields.DateTime(required=True)
 
 
-class RuleListQuery(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+class RuleListQuery(PageQuery):
     status = fields.String(validate=validate.OneOf(["active", "retired"]))

@@ -4,6 +4,8 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
+from ..pagination import PageQuery
+
 PRICE_CLASSES = {1: "一类", 2: "二类", 3: "三类", 4: "四类", 5: "五类"}
 
 
@@ -66,7 +68,5 @@ class ProductUpdateSchema(ProductCreateSchema):
         exclude = ("sku",)
 
 
-class ProductListQuery(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+class ProductListQuery(PageQuery):
     status = fields.String(validate=validate.OneOf(["active", "retired"]))

@@ -264,3 +264,13 @@ def test_subscribers_run_inside_the_credit_and_a_failure_undoes_it(app, member, 
     assert count(Scan) == 0 and count(LedgerEntry) == 0
     assert db.session.get(Member, member.id).points_balance == 0 == ledger_sum(member.id)
     assert scan_code(member.id, code).points_awarded == 1  # the code is still creditable
+
+
+def test_a_rate_limited_scan_can_be_retried_with_the_same_idempotency_key(app, api, member, codes):
+    app.config["SCAN_DAILY_CAP"] = 1
+    first, second = codes(2)
+    assert scan(api, member, first).status_code == 201
+    headers = {"Idempotency-Key": "retry-after-cap"}
+    assert scan(api, member, second, headers=headers).status_code == 429
+    app.config["SCAN_DAILY_CAP"] = 2  # as if the next day had come
+    assert scan(api, member, second, headers=headers).status_code == 201
