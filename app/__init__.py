@@ -14,9 +14,14 @@ def create_app(config=None):
     _require_secret_key(app)
 
     from . import api, auth, db, errors, http, i18n, jobs, media, cli
+    from .codes import cli as codes_cli
+    from .products import cli as products_cli
     from .auth.routes import blp as auth_api
     from .members.routes import blp as members_api
     from .points.routes import blp as points_api
+    from .products.routes import blp as products_api
+    from .codes.routes import blp as scans_api
+    from .codes.admin_routes import blp as code_admin_api
 
     db.init_app(app)
     _init_migrations(app)
@@ -26,10 +31,12 @@ def create_app(config=None):
     _init_limiter(app)
     auth.init_app(app)
     http.init_body_guard(app)
-    api.init_app(app, [auth_api, members_api, points_api])
+    api.init_app(app, [auth_api, members_api, points_api, products_api, scans_api, code_admin_api])
     media.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)
+    products_cli.init_app(app)
+    codes_cli.init_app(app)
     return app
 
 

@@ -61,6 +61,10 @@ class Config:
     CONSENT_POLICY_VERSION = os.environ.get("CONSENT_POLICY_VERSION", "2026-11")
     MEMBER_VALIDITY_DAYS = _int("MEMBER_VALIDITY_DAYS", 365)
     SCAN_DAILY_CAP = _int("SCAN_DAILY_CAP", 50)
+    # Invalid (malformed or forged) codes a member, and an IP address, may send before scanning pauses.
+    SCAN_INVALID_LIMIT = os.environ.get("SCAN_INVALID_LIMIT", "10 per hour")
+    # What a code's QR carries: the code itself, or this URL with {code} filled in (the app opens it).
+    CODE_QR_URL = os.environ.get("CODE_QR_URL") or None
     CHECKIN_RADIUS_M = _int("CHECKIN_RADIUS_M", 200)
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
     PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)

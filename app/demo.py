@@ -48,7 +48,19 @@ def seed_members(ctx, count=40):
     ctx["members"] = members
 
 
-SEEDERS = [seed_accounts, seed_members]
+def seed_products(ctx):
+    from .products.demo import seed_products as seed
+
+    seed(ctx)
+
+
+def seed_codes(ctx):
+    from .codes.demo import seed_codes as seed
+
+    seed(ctx)
+
+
+SEEDERS = [seed_accounts, seed_members, seed_products, seed_codes]
 
 
 def seed_demo(force=False):

@@ -106,7 +106,8 @@ def idempotent(view):
 
 
 def _remember_error(caller, key, request_hash, error):
-    if error.status >= 500:
+    if error.status >= 500 or error.status == 429:
+        # A rate limit is about the moment, not the request: the retry after Retry-After must run.
         return
     try:
         with transaction():

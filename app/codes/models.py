@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Numeric, String
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import UTCDateTime
@@ -61,3 +62,49 @@ class Scan(TimestampMixin, db.Model):
     lon: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
 
     product: Mapped[Product] = relationship(lazy="joined")
+
+
+class ImportedCode(db.Model):
+    """A code printed from someone else's generator (imported batch). Only a keyed hash is kept, so a
+    copy of the database does not hand out unscanned codes; UNIQUE across all batches."""
+
+    __tablename__ = "imported_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("code_batches.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+RULE_KINDS = ("multiply", "add")
+
+
+class EarningRule(TimestampMixin, db.Model):
+    """积分规则: multiplies (kind `multiply`, value a factor) or adds (kind `add`, value whole points) to what a
+    scan earns, when the product, the date window and the member's region all match (NULL = any)."""
+
+    __tablename__ = "earning_rules"
+    __table_args__ = (
+        CheckConstraint("kind IN ('multiply', 'add')", name="kind"),
+        CheckConstraint("value > 0", name="value_positive"),
+        CheckConstraint("status IN ('active', 'retired')", name="status"),
+        CheckConstraint("ends_at IS NULL OR starts_at IS NULL OR ends_at > starts_at", name="window"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    region_code: Mapped[str | None] = mapped_column(String(6))  # province XX0000, city XXXX00 or county
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+
+    product: Mapped[Product | None] = relationship(lazy="joined")
+
+
+def insert_ignoring(model):
+    """INSERT for `model` in the session's dialect, ready for .on_conflict_do_nothing(...)."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)

@@ -1,0 +1,170 @@
+"""Code batches (喷码批次): generated ones are one row however many codes they hold; imported ones keep a
+keyed hash per code. Export streams codes from the codec, never from the database."""
+import csv
+import io
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import select
+
+from ..db import transaction
+from ..errors import ApiError, Conflict, NotFound, ValidationFailed
+from ..extensions import db
+from ..pagination import paginate
+from ..products.service import by_sku
+from . import keys
+from .codec import MAX_BATCH_ID, format_code
+from .models import CodeBatch, ImportedCode, insert_ignoring
+
+MAX_GENERATED = 100_000_000  # per batch; the codec allows 2**31 serials, the print shop never needs that
+MAX_IMPORT_LINES = 1_000_000
+
+
+class BatchNotExportable(Conflict):
+    code, message = "BATCH_NOT_EXPORTABLE", _l("Imported batches keep only hashes of their codes; "
+                                               "export them from the printing line's own file.")
+
+
+class NothingImported(ApiError):
+    status, code, message = 422, "NOTHING_IMPORTED", _l("The file holds no new codes.")
+
+
+def _window(valid_from, valid_until):
+    if valid_from and valid_until and valid_until <= valid_from:
+        raise ValidationFailed({"valid_until": [_("Must be after valid_from.")]})
+
+
+def create_generated(*, sku, count, valid_from=None, valid_until=None, note=None, created_by=None) -> CodeBatch:
+    """Open a generated batch of `count` codes: one row; the codes come from codec(batch id, serial)."""
+    if not 1 <= count <= MAX_GENERATED:
+        raise ValidationFailed({"count": [_("Must be between 1 and %(max)s.", max=MAX_GENERATED)]})
+    _window(valid_from, valid_until)
+    with transaction():
+        batch = CodeBatch(product_id=by_sku(sku).id, source="generated", count=count, valid_from=valid_from,
+                          valid_until=valid_until, status="active", note=note, created_by=created_by)
+        db.session.add(batch)
+        db.session.flush()
+        if batch.id > MAX_BATCH_ID:  # the code has 18 bits for the batch; refuse rather than wrap around
+            raise Conflict(_l("No batch ids left for generated codes."), code="BATCH_IDS_EXHAUSTED")
+    return batch
+
+
+def get_batch(batch_id) -> CodeBatch:
+    batch = db.session.get(CodeBatch, batch_id)
+    if batch is None:
+        raise NotFound()
+    return batch
+
+
+def void_batch(batch_id) -> CodeBatch:
+    """Void a batch: its unscanned codes stop crediting (CODE_NOT_ACTIVE); past credits stand."""
+    with transaction():
+        batch = get_batch(batch_id)
+        batch.status = "voided"
+    return batch
+
+
+def list_batches(page, per_page, product_id=None):
+    statement = select(CodeBatch).order_by(CodeBatch.id.desc())
+    if product_id:
+        statement = statement.where(CodeBatch.product_id == product_id)
+    return paginate(statement, page, per_page)
+
+
+def generated_codes(batch, start=0, count=None, formatted=True):
+    """The batch's codes in serial order (printed form by default)."""
+    if batch.source != "generated":
+        raise BatchNotExportable()
+    count = batch.count - start if count is None else min(count, batch.count - start)
+    return keys.codec().generate(batch.id, start, max(count, 0), formatted=formatted)
+
+
+def csv_lines(batch):
+    """CSV text in chunks of lines: header `code`, then one code per line."""
+    codes = generated_codes(batch)  # raises before the first byte is sent
+
+    def chunks(size=10_000):
+        yield "code\n"
+        buffer = []
+        for code in codes:
+            buffer.append(code)
+            if len(buffer) == size:
+                yield "\n".join(buffer) + "\n"
+                buffer = []
+        if buffer:
+            yield "\n".join(buffer) + "\n"
+
+    return chunks()
+
+
+# --- imported batches ----------------------------------------------------------------
+
+@dataclass
+class ImportReport:
+    batch: CodeBatch | None
+    imported: int = 0
+    duplicates: list = field(default_factory=list)  # [{"line", "message"}]
+    errors: list = field(default_factory=list)
+
+
+def import_batch(*, sku, text, valid_from=None, valid_until=None, note=None, created_by=None) -> ImportReport:
+    """Import a printing line's CSV (first column the code; a header `code` is skipped).
+
+    Codes are stored as keyed hashes, UNIQUE across every batch; lines that repeat a code of this file or
+    of an earlier batch are reported as duplicates, unreadable ones as errors, each by line number.
+    """
+    _window(valid_from, valid_until)
+    product = by_sku(sku)
+    report, seen = ImportReport(None), {}
+    rows = csv.reader(io.StringIO(text))
+    for line_no, row in enumerate(rows, start=1):
+        if line_no > MAX_IMPORT_LINES:
+            raise ValidationFailed({"file": [_("At most %(n)s lines per file.", n=MAX_IMPORT_LINES)]})
+        raw = row[0].strip() if row else ""
+        if not raw or (line_no == 1 and raw.lower() == "code"):
+            continue
+        try:
+            compact = keys.clean_imported(raw)
+        except keys.CodeFormatError:
+            report.errors.append({"line": line_no, "message": _("Not a code: 6 to 64 letters and digits.")})
+            continue
+        if keys.generated_shape(compact):
+            report.errors.append({"line": line_no, "message": _("This has the shape of our own generated codes; "
+                                                                "such codes cannot be imported.")})
+            continue
+        digest = keys.imported_hash(compact)
+        if digest in seen:
+            report.duplicates.append({"line": line_no, "message": _("Repeats line %(line)s.", line=seen[digest])})
+            continue
+        seen[digest] = line_no
+    if not seen:
+        raise NothingImported(errors=report.errors, duplicates=report.duplicates)
+    with transaction():
+        batch = CodeBatch(product_id=product.id, source="imported", count=0, valid_from=valid_from,
+                          valid_until=valid_until, status="active", note=note, created_by=created_by)
+        db.session.add(batch)
+        db.session.flush()
+        inserted = set()
+        digests = list(seen)
+        for i in range(0, len(digests), 5000):
+            chunk = digests[i:i + 5000]
+            inserted.update(db.session.scalars(
+                insert_ignoring(ImportedCode).values([{"batch_id": batch.id, "code_hash": d} for d in chunk])
+                .on_conflict_do_nothing(index_elements=["code_hash"]).returning(ImportedCode.code_hash)))
+        for digest in digests:
+            if digest not in inserted:
+                report.duplicates.append({"line": seen[digest], "message": _("Already imported in another batch.")})
+        if not inserted:
+            raise NothingImported(errors=report.errors, duplicates=sorted(report.duplicates, key=_by_line))
+        batch.count = len(inserted)
+    report.batch, report.imported = batch, len(inserted)
+    report.duplicates.sort(key=_by_line)
+    return report
+
+
+def _by_line(item):
+    return item["line"]
+
+
+__all__ = ["create_generated", "import_batch", "void_batch", "get_batch", "list_batches", "generated_codes",
+           "csv_lines", "format_code"]
