@@ -62,7 +62,9 @@ class Config:
     MEMBER_VALIDITY_DAYS = _int("MEMBER_VALIDITY_DAYS", 365)
     SCAN_DAILY_CAP = _int("SCAN_DAILY_CAP", 50)
     # Invalid (malformed or forged) codes a member, and an IP address, may send before scanning pauses.
+    # Raise the per-IP one where many members share an address (carrier-grade NAT, a shop's Wi-Fi).
     SCAN_INVALID_LIMIT = os.environ.get("SCAN_INVALID_LIMIT", "10 per hour")
+    SCAN_INVALID_LIMIT_PER_IP = os.environ.get("SCAN_INVALID_LIMIT_PER_IP", "10 per hour")
     # What a code's QR carries: the code itself, or this URL with {code} filled in (the app opens it).
     CODE_QR_URL = os.environ.get("CODE_QR_URL") or None
     CHECKIN_RADIUS_M = _int("CHECKIN_RADIUS_M", 200)

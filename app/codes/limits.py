@@ -19,23 +19,21 @@ class TooManyInvalid(ApiError):
     message = _l("Too many invalid codes; scanning is paused for a while.")
 
 
-def _limit():
-    return parse(current_app.config["SCAN_INVALID_LIMIT"])
-
-
-def _keys(member_id, client_ip):
-    keys = [("member", str(member_id))]
+def _budgets(member_id, client_ip):
+    """(limit, kind, key) for the member and, when known, the address."""
+    config = current_app.config
+    budgets = [(parse(config["SCAN_INVALID_LIMIT"]), "member", str(member_id))]
     if client_ip:
-        keys.append(("ip", client_ip))
-    return keys
+        budgets.append((parse(config["SCAN_INVALID_LIMIT_PER_IP"]), "ip", client_ip))
+    return budgets
 
 
 def check(member_id, client_ip):
     """Raise TooManyInvalid if this member or this address is over its invalid-code budget."""
     if not limiter.enabled:
         return
-    item, strategy = _limit(), limiter.limiter
-    for kind, key in _keys(member_id, client_ip):
+    strategy = limiter.limiter
+    for item, kind, key in _budgets(member_id, client_ip):
         if not strategy.test(item, "scan-invalid", kind, key):
             reset_at, _remaining = strategy.get_window_stats(item, "scan-invalid", kind, key)
             retry = max(1, int(reset_at - time.time()) + 1)
@@ -45,6 +43,6 @@ def check(member_id, client_ip):
 def record_invalid(member_id, client_ip):
     if not limiter.enabled:
         return
-    item, strategy = _limit(), limiter.limiter
-    for kind, key in _keys(member_id, client_ip):
+    strategy = limiter.limiter
+    for item, kind, key in _budgets(member_id, client_ip):
         strategy.hit(item, "scan-invalid", kind, key)

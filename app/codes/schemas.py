@@ -5,11 +5,17 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..pagination import PageQuery
+from ..products.schemas import Text
 from ..timeutil import LOCAL_TZ
 from .batches import MAX_GENERATED
 from .models import RULE_KINDS
 from .qr import MAX_PROOFS
 from .service import mask_code
+
+
+def Id(**kw):
+    """A row id: bounded to the database's INTEGER, so a huge number is a 422, not an overflow in the driver."""
+    return fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), **kw)
 
 
 class When(fields.AwareDateTime):
@@ -62,18 +68,18 @@ class MyScanSchema(Schema):
 # --- admin: batches --------------------------------------------------------------------
 
 class BatchCreateSchema(Schema):
-    sku = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    sku = Text(32, required=True)
     count = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_GENERATED))
     valid_from = When()
     valid_until = When()
-    note = fields.String(validate=validate.Length(max=200), allow_none=True)
+    note = Text(200, min_length=0, allow_none=True)
 
 
 class BatchImportFormSchema(Schema):
-    sku = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    sku = Text(32, required=True)
     valid_from = When()
     valid_until = When()
-    note = fields.String(validate=validate.Length(max=200), allow_none=True)
+    note = Text(200, min_length=0, allow_none=True)
 
 
 class BatchImportFileSchema(Schema):
@@ -108,7 +114,7 @@ class ImportResultSchema(Schema):
 
 
 class BatchListQuery(PageQuery):
-    product_id = fields.Integer()
+    product_id = Id()
 
 
 class ProofsQuery(Schema):
@@ -127,15 +133,14 @@ def _rule_value(value):
 
 
 class RuleBodySchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=64),
-                         metadata={"example": "春节双倍积分"})
+    name = Text(64, required=True, metadata={"example": "春节双倍积分"})
     kind = fields.String(required=True, validate=validate.OneOf(RULE_KINDS, error=_l("Must be one of: {choices}.")),
                          metadata={"enum": list(RULE_KINDS)})
     value = fields.Decimal(required=True, places=2, as_string=True, validate=_rule_value,
                            metadata={"description": "multiply: the factor (2 = double); add: whole points per scan. "
                                                     "More than 0, at most 1000",
                                      "type": "string", "example": "2", "pattern": r"^\d{1,4}(\.\d{1,2})?$"})
-    product_id = fields.Integer(allow_none=True, metadata={"description": "null = every product"})
+    product_id = Id(allow_none=True, metadata={"description": "null = every product"})
     region_code = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{6}$"),
                                 metadata={"description": "province (440000), city (440100) or county code; "
                                                          "null = everywhere"})

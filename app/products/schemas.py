@@ -9,6 +9,13 @@ from ..pagination import PageQuery
 PRICE_CLASSES = {1: "一类", 2: "二类", 3: "三类", 4: "四类", 5: "五类"}
 
 
+def Text(max_length, min_length=1, **kw):
+    """A one-line text: length-bounded, no control characters (PostgreSQL refuses NUL in text)."""
+    return fields.String(validate=[validate.Length(min=min_length, max=max_length),
+                                   validate.Regexp(r"^[^\x00-\x1f\x7f]*$", error=_l("Control characters are not allowed."))],
+                         **kw)
+
+
 MAX_MONEY = Decimal("99999999.99")  # Numeric(10, 2)
 
 
@@ -52,8 +59,8 @@ class AdminProductSchema(ProductSchema):
 class ProductCreateSchema(Schema):
     sku = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{1,32}$",
                                                                 error=_l("1 to 32 letters, digits, . _ -")))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    brand = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    name = Text(64, required=True)
+    brand = Text(32, required=True)
     pack_price = Money(required=True)
     carton_price = Money(required=True)
     guide_price = Money(required=True, metadata={"description": "指导零售价, per pack"})

@@ -23,7 +23,8 @@ operations = st.lists(st.one_of(
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=operations)
 def test_random_scan_sequences_keep_balance_equal_to_ledger_sum(app, product, ops):
-    app.config.update(SCAN_DAILY_CAP=10**6, SCAN_INVALID_LIMIT="1000000 per hour")
+    app.config.update(SCAN_DAILY_CAP=10**6, SCAN_INVALID_LIMIT="1000000 per hour",
+                      SCAN_INVALID_LIMIT_PER_IP="1000000 per hour")
     members = [create_member().id for _ in range(3)]
     batch = batches.create_generated(sku=product.sku, count=CODES_PER_EXAMPLE)
     codes = list(batches.generated_codes(batch))

@@ -205,7 +205,7 @@ def test_daily_cap_counts_by_the_shanghai_day(app, member, codes):
 
 
 def test_too_many_invalid_codes_pause_scanning_for_the_member(app, api, member, other_member, code):
-    app.config["SCAN_INVALID_LIMIT"] = "3 per hour"
+    app.config.update(SCAN_INVALID_LIMIT="3 per hour", SCAN_INVALID_LIMIT_PER_IP="3 per hour")
     for _ in range(3):
         assert scan(api, member, _forged(code)).status_code == 404
     paused = scan(api, member, code)  # even a good code waits
@@ -218,7 +218,7 @@ def test_too_many_invalid_codes_pause_scanning_for_the_member(app, api, member, 
 
 
 def test_too_many_invalid_codes_from_one_address_pause_that_address(app, api, make_member, code):
-    app.config["SCAN_INVALID_LIMIT"] = "2 per hour"
+    app.config["SCAN_INVALID_LIMIT_PER_IP"] = "2 per hour"
     a, b, c = make_member(), make_member(), make_member()
     assert scan(api, a, _forged(code)).status_code == 404
     assert scan(api, b, "ZZZZ").status_code == 422
