@@ -17,6 +17,7 @@ def create_app(config=None):
     from .members.routes import blp as members_api
     from .points.routes import blp as points_api
     from .retailers.routes import blp as retailers_api
+    from .visits.routes import blp as visits_api
 
     db.init_app(app)
     _init_migrations(app)
@@ -25,7 +26,7 @@ def create_app(config=None):
     i18n.init_app(app)
     _init_limiter(app)
     auth.init_app(app)
-    api.init_app(app, [auth_api, members_api, points_api, retailers_api])
+    api.init_app(app, [auth_api, members_api, points_api, retailers_api, visits_api])
     media.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)

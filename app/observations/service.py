@@ -34,3 +34,10 @@ def record_observation(*, retailer_id, product_id, stock_packs, ordered_packs=0,
         db.session.add(row)
         db.session.flush()
     return row
+
+
+def week_bounds(label: str) -> tuple[date, date]:
+    """'2026-W47' → (its Monday, the next Monday); ValueError when malformed."""
+    year, _, week = label.partition("-W")
+    monday = date.fromisocalendar(int(year), int(week), 1)
+    return monday, date.fromordinal(monday.toordinal() + 7)
