@@ -18,6 +18,7 @@ def create_app(config=None):
     from .points.routes import blp as points_api
     from .retailers.routes import blp as retailers_api
     from .visits.routes import blp as visits_api
+    from .promo.routes import blp as promo_api
 
     db.init_app(app)
     _init_migrations(app)
@@ -26,7 +27,7 @@ def create_app(config=None):
     i18n.init_app(app)
     _init_limiter(app)
     auth.init_app(app)
-    api.init_app(app, [auth_api, members_api, points_api, retailers_api, visits_api])
+    api.init_app(app, [auth_api, members_api, points_api, retailers_api, visits_api, promo_api])
     media.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)

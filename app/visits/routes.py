@@ -11,7 +11,7 @@ from ..timeutil import local_today
 from ..uploads import json_or_multipart
 from . import service
 from .schemas import (AdminVisitQuery, CheckInSchema, CheckoutFilesSchema, CheckoutSchema, ObservationInSchema,
-                      ObservationListSchema, PlanInSchema, PlanListSchema, PlanQuery, PlanSchema, SummaryQuery,
+                      ObservationListSchema, VisitPlanInSchema, VisitPlanListSchema, VisitPlanQuery, VisitPlanSchema, SummaryQuery,
                       SummarySchema, VisitQuery, VisitSchema)
 
 blp = Blueprint("visits", __name__, description="Visits (拜访) and visit plans")
@@ -74,8 +74,8 @@ def check_out(body, files, visit_id):
 
 
 @blp.route("/staff/visit-plans", methods=["GET"])
-@blp.arguments(PlanQuery, location="query")
-@blp.response(200, PlanListSchema)
+@blp.arguments(VisitPlanQuery, location="query")
+@blp.response(200, VisitPlanListSchema)
 @roles("staff")
 def my_plans(query):
     """Own plans; today's when neither `date` nor `week` is given."""
@@ -86,8 +86,8 @@ def my_plans(query):
 
 
 @blp.route("/admin/visit-plans", methods=["POST"])
-@blp.arguments(PlanInSchema)
-@blp.response(201, PlanSchema)
+@blp.arguments(VisitPlanInSchema)
+@blp.response(201, VisitPlanSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="PLAN_EXISTS")
 @roles("admin")
 def admin_create_plan(body):
@@ -95,8 +95,8 @@ def admin_create_plan(body):
 
 
 @blp.route("/admin/visit-plans", methods=["GET"])
-@blp.arguments(PlanQuery, location="query")
-@blp.response(200, PlanListSchema)
+@blp.arguments(VisitPlanQuery, location="query")
+@blp.response(200, VisitPlanListSchema)
 @roles("admin")
 def admin_list_plans(query):
     return {"items": service.list_plans(staff_id=query.get("staff_id"), week=query.get("week"),

@@ -106,13 +106,13 @@ class AdminVisitQuery(VisitQuery):
     staff_id = fields.Integer()
 
 
-class PlanInSchema(Schema):
+class VisitPlanInSchema(Schema):
     staff_id = fields.Integer(required=True)
     retailer_id = fields.Integer(required=True)
     date = fields.Date(required=True, attribute="planned_on", data_key="date")
 
 
-class PlanSchema(Schema):
+class VisitPlanSchema(Schema):
     id = fields.Integer(required=True)
     staff_id = fields.Integer(required=True)
     retailer = fields.Nested(RetailerRefSchema, required=True)
@@ -120,14 +120,14 @@ class PlanSchema(Schema):
     visit_id = fields.Integer(allow_none=True, metadata={"description": "the visit made on this plan, if any"})
 
 
-class PlanQuery(Schema):
+class VisitPlanQuery(Schema):
     week = WeekField()
     date = fields.Date()
     staff_id = fields.Integer()
 
 
-class PlanListSchema(Schema):
-    items = fields.List(fields.Nested(PlanSchema), required=True)
+class VisitPlanListSchema(Schema):
+    items = fields.List(fields.Nested(VisitPlanSchema), required=True)
 
 
 class SummaryQuery(Schema):
