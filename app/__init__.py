@@ -19,6 +19,7 @@ def create_app(config=None):
     from .retailers.routes import blp as retailers_api
     from .visits.routes import blp as visits_api
     from .promo.routes import blp as promo_api
+    from .activities.routes import blp as activities_api
 
     db.init_app(app)
     _init_migrations(app)
@@ -27,7 +28,8 @@ def create_app(config=None):
     i18n.init_app(app)
     _init_limiter(app)
     auth.init_app(app)
-    api.init_app(app, [auth_api, members_api, points_api, retailers_api, visits_api, promo_api])
+    api.init_app(app, [auth_api, members_api, points_api, retailers_api, visits_api, promo_api,
+                  activities_api])
     media.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)

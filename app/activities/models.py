@@ -9,6 +9,7 @@ from ..auth.models import StaffUser
 from ..extensions import db
 from ..models_base import TimestampMixin
 from ..products.models import Product
+from ..timeutil import local_today
 from ..retailers.models import Retailer
 
 TYPES = ("buy_gift", "tasting", "collect_packs", "display", "retailer_incentive", "other")
@@ -66,3 +67,15 @@ class ActivityRecord(TimestampMixin, db.Model):
     attendees: Mapped[int] = mapped_column(Integer, default=0)
     packs_sold: Mapped[int] = mapped_column(Integer, default=0)
     photos: Mapped[list] = mapped_column(JSON, default=list)
+
+
+def state_on(activity: Activity, day: date) -> str:
+    """planned (not started), ongoing, ended or cancelled, as of a Shanghai date."""
+    if activity.status == "cancelled":
+        return "cancelled"
+    if day < activity.starts_on:
+        return "planned"
+    return "ongoing" if day <= activity.ends_on else "ended"
+
+
+Activity.state = property(lambda self: state_on(self, local_today()))
