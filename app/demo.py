@@ -48,7 +48,13 @@ def seed_members(ctx, count=40):
     ctx["members"] = members
 
 
-SEEDERS = [seed_accounts, seed_members]
+def seed_field(ctx):
+    from .field_demo import seed_field as seed
+
+    seed(ctx)
+
+
+SEEDERS = [seed_accounts, seed_members, seed_field]
 
 
 def seed_demo(force=False):

@@ -47,7 +47,8 @@ class PoDomain(Domain):
         locale = get_locale()
         if locale is None:
             return NullTranslations()
-        return _compiled(str(locale))
+        # Babel parses zh_CN as zh_Hans_CN; the catalogs live under zh_CN.
+        return _compiled("zh_CN" if locale.language == "zh" else str(locale))
 
 
 def select_locale():

@@ -79,13 +79,13 @@ def test_import_good_rows_imports_them_and_reports_the_bad(api, admin):
     response = _import(api, admin, text, mode="good_rows")
     assert response.status_code == 201, response.json
     assert response.json["imported"] == 2
-    assert [(e["line"], "repeats line 2" in e["message"]) for e in response.json["errors"]] == [(3, False), (5, True)]
+    assert [(e["line"], "与第 2 行重复" in e["message"]) for e in response.json["errors"]] == [(3, False), (5, True)]
     listed = api.get("/admin/retailers?q=天河烟酒行", token=admin.token).json["items"]
     assert listed[0]["format"] == "tobacco_liquor" and listed[0]["district_type"] == "commercial"
     assert listed[0]["customer_class"] == "core" and listed[0]["is_sample"] is True and listed[0]["is_chain"] is False
     # a second import of the same list: every row now exists
     again = _import(api, admin, HEADER + GOOD_1, mode="good_rows")
-    assert again.json["imported"] == 0 and "already exists" in again.json["errors"][0]["message"]
+    assert again.json["imported"] == 0 and "已存在" in again.json["errors"][0]["message"]
 
 
 def test_import_reads_gb18030_files_from_excel(api, admin):

@@ -195,3 +195,8 @@ def test_concurrent_check_ins_open_exactly_one_visit(app, staff):
 
     results = run_concurrently(app, attempt, 8)
     assert sorted(results) == ["ok"] + ["open"] * 7
+
+
+def test_errors_speak_chinese_by_default(api, staff):
+    response = check_in(api, staff, create_retailer(), 500)
+    assert response.json["error"]["message"] == "距离门店太远，无法签到。"
