@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models_base import TimestampMixin
 from ..products.models import Product
 from ..timeutil import local_today
-from ..retailers.models import Retailer
+from ..retailers.models import Retailer, _in
 
 TYPES = ("buy_gift", "tasting", "collect_packs", "display", "retailer_incentive", "other")
 
@@ -29,7 +29,7 @@ activity_staff = _link("activity_staff", "staff_id", "staff_users.id")
 class Activity(TimestampMixin, db.Model):
     __tablename__ = "activities"
     __table_args__ = (
-        CheckConstraint("type IN (" + ", ".join(f"'{t}'" for t in TYPES) + ")", name="type"),
+        CheckConstraint(_in("type", TYPES), name="type"),
         CheckConstraint("ends_on >= starts_on", name="dates"),
         CheckConstraint("item_budget >= 0", name="item_budget"),
         CheckConstraint("status IN ('planned', 'cancelled')", name="status"),

@@ -6,21 +6,15 @@ from ..auth.decorators import roles
 from ..errors import ErrorSchema
 from ..http import accepts
 from ..idempotency import idempotent
-from ..media import read_upload
-from ..pagination import page_schema
-from ..uploads import json_or_multipart
+from ..pagination import PageQuery, page_schema
+from ..uploads import BODY_MAX_BYTES, json_or_multipart
 from . import service
-from .schemas import (ActivityInSchema, ActivityQuery, ActivitySchema, EffectSchema, RecordFilesSchema,
-                      RecordInSchema, RecordListSchema, RecordSchema)
+from .schemas import (ActivityInSchema, ActivitySchema, EffectSchema, RecordInSchema, RecordListSchema, RecordSchema)
 
 blp = Blueprint("activities", __name__, description="Brand-cultivation activities (品牌培育活动)")
 
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
-RECORD_MAX_BYTES = 6 * PHOTO_MAX_BYTES + 64 * 1024
-
-
 @blp.route("/staff/activities", methods=["GET"])
-@blp.arguments(ActivityQuery, location="query")
+@blp.arguments(PageQuery, location="query")
 @blp.response(200, page_schema(ActivitySchema))
 @roles("staff")
 def my_activities(query):
@@ -37,16 +31,15 @@ def my_activity(activity_id):
 
 @blp.route("/staff/activities/<int:activity_id>/records", methods=["POST"])
 @idempotent
-@json_or_multipart(blp, RecordInSchema, RecordFilesSchema)
+@json_or_multipart(blp, RecordInSchema)
 @blp.response(201, RecordSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="Not found, or not assigned to you")
 @blp.alt_response(409, schema=ErrorSchema, description="ACTIVITY_CLOSED, ACTIVITY_NOT_STARTED or INSUFFICIENT_STOCK")
 @blp.alt_response(422, schema=ErrorSchema, description="VALIDATION_ERROR or BAD_IMAGE")
-@accepts("application/json", "multipart/form-data", max_bytes=RECORD_MAX_BYTES)
+@accepts("application/json", "multipart/form-data", max_bytes=BODY_MAX_BYTES)
 @roles("staff")
-def add_record(body, files, activity_id):
+def add_record(body, photos, activity_id):
     """JSON, or multipart with the same fields (`items` as a JSON text) and up to 6 `photos`."""
-    photos = [read_upload(photo, PHOTO_MAX_BYTES) for photo in files["photos"]]
     return service.add_record(activity_id=activity_id, staff_id=g.caller.id, photos=photos, **body)
 
 
@@ -67,7 +60,7 @@ def admin_create_activity(body):
 
 
 @blp.route("/admin/activities", methods=["GET"])
-@blp.arguments(ActivityQuery, location="query")
+@blp.arguments(PageQuery, location="query")
 @blp.response(200, page_schema(ActivitySchema))
 @roles("admin")
 def admin_activities(query):

@@ -4,9 +4,8 @@ import json
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from ..media import public_url
 from ..regions import get as get_region
-from ..visits.models import MAX_PHOTOS
+from ..uploads import PhotoUrls
 from .models import TYPES
 
 def Ids():
@@ -90,11 +89,6 @@ class RecordInSchema(Schema):
                                                     "(distribution by default) from your stock"})
 
 
-class RecordFilesSchema(Schema):
-    photos = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}), load_default=list,
-                         validate=validate.Length(max=MAX_PHOTOS))
-
-
 class ItemUsedSchema(Schema):
     movement_id = fields.Integer(attribute="id", required=True)
     item_id = fields.Integer(required=True)
@@ -110,21 +104,13 @@ class RecordSchema(Schema):
     note = fields.String(allow_none=True)
     attendees = fields.Integer(required=True)
     packs_sold = fields.Integer(required=True)
-    photo_urls = fields.Method("_photos", metadata={"type": "array", "items": {"type": "string"}})
+    photo_urls = PhotoUrls()
     items_used = fields.List(fields.Nested(ItemUsedSchema), required=True)
     created_at = fields.DateTime(required=True)
-
-    def _photos(self, record):
-        return [public_url(name) for name in record.photos or []]
 
 
 class RecordListSchema(Schema):
     items = fields.List(fields.Nested(RecordSchema), required=True)
-
-
-class ActivityQuery(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class WindowSchema(Schema):

@@ -13,7 +13,6 @@ from ..codes.models import Scan
 from ..db import transaction, utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
-from ..media import process_image, storage
 from ..members.models import Member
 from ..pagination import paginate
 from ..products.models import Product
@@ -21,9 +20,9 @@ from ..promo import service as promo
 from ..promo.models import USED_KINDS, PromoItem, PromoMovement
 from ..retailers.models import Retailer
 from ..timeutil import LOCAL_TZ, local_today
+from ..uploads import stored_photos
 from .models import Activity, ActivityRecord, activity_staff, state_on
 
-PHOTO_MAX_SIDE = 1600
 CENT = Decimal("0.01")
 
 
@@ -96,22 +95,14 @@ def add_record(*, activity_id, staff_id, note=None, attendees=0, packs_sold=0, i
         raise ActivityClosed()
     if state == "planned":
         raise ActivityNotStarted()
-    images = [process_image(data, PHOTO_MAX_SIDE) for data in photos]
-    store = storage()
-    names = [store.save("activities", image, ".jpg") for image in images]
-    try:
-        with transaction():
-            record = ActivityRecord(activity_id=activity_id, staff_id=staff_id, note=note, attendees=attendees,
-                                    packs_sold=packs_sold, photos=names, created_at=now)
-            db.session.add(record)
-            db.session.flush()
-            for use in items:
-                promo.move(staff_id=staff_id, kind=use["kind"], item_id=use["item_id"], quantity=use["quantity"],
-                           activity_id=activity_id, record_id=record.id, now=now)
-    except BaseException:
-        for name in names:
-            store.delete(name)
-        raise
+    with stored_photos(photos, "activities") as names, transaction():
+        record = ActivityRecord(activity_id=activity_id, staff_id=staff_id, note=note, attendees=attendees,
+                                packs_sold=packs_sold, photos=names, created_at=now)
+        db.session.add(record)
+        db.session.flush()
+        for use in items:
+            promo.move(staff_id=staff_id, kind=use["kind"], item_id=use["item_id"], quantity=use["quantity"],
+                       activity_id=activity_id, record_id=record.id, now=now)
     return _with_items(record)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db import UTCDateTime
 from ..extensions import db
 from ..models_base import TimestampMixin
+from ..retailers.models import _in
 
 KINDS = ("inbound", "requisition", "distribution", "consumption", "exchange", "return")
 STAFF_KINDS = ("requisition", "distribution", "consumption", "exchange", "return")
@@ -20,10 +21,6 @@ STAFF_KINDS = ("requisition", "distribution", "consumption", "exchange", "return
 EFFECTS = {"inbound": (1, 0), "requisition": (-1, 1), "distribution": (0, -1), "consumption": (0, -1),
            "exchange": (0, -1), "return": (1, -1)}
 USED_KINDS = ("distribution", "consumption", "exchange")  # what leaves the company's hands
-
-
-def _in(column, values):
-    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 class PromoItem(TimestampMixin, db.Model):

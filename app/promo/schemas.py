@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from ..pagination import PageQuery
 from ..regions import get as get_region
 from .models import KINDS, STAFF_KINDS
 
@@ -71,12 +72,10 @@ class MovementSchema(Schema):
     warehouse_on_hand = fields.Integer(allow_none=True)
 
 
-class MovementQuery(Schema):
+class MovementQuery(PageQuery):
     item_id = fields.Integer()
     kind = fields.String(validate=validate.OneOf(KINDS))
     activity_id = fields.Integer()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class AdminMovementQuery(MovementQuery):

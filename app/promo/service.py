@@ -164,26 +164,22 @@ def move(*, staff_id, kind, item_id, quantity, activity_id=None, retailer_id=Non
 
 def _check_refs(kind, activity_id, retailer_id, member_id):
     """Validate the optional references; returns the region the movement belongs to, if they tell one."""
-    problems, region = {}, None
+    problems = {}
+
+    def load(model, row_id, field, message):
+        row = db.session.get(model, row_id) if row_id is not None else None
+        if row_id is not None and row is None:
+            problems[field] = [str(message)]
+        return row
+
+    activity = load(Activity, activity_id, "activity_id", _l("No such activity."))
+    retailer = load(Retailer, retailer_id, "retailer_id", _l("No such retailer."))
+    load(Member, member_id, "member_id", _l("No such member."))
     if kind == "exchange" and member_id is None:
         problems["member_id"] = [str(_l("An exchange needs the member."))]
-    if member_id is not None and db.session.get(Member, member_id) is None:
-        problems["member_id"] = [str(_l("No such member."))]
-    if activity_id is not None:
-        activity = db.session.get(Activity, activity_id)
-        if activity is None:
-            problems["activity_id"] = [str(_l("No such activity."))]
-        else:
-            region = activity.region_code
-    if retailer_id is not None:
-        retailer = db.session.get(Retailer, retailer_id)
-        if retailer is None:
-            problems["retailer_id"] = [str(_l("No such retailer."))]
-        else:
-            region = retailer.region_code
     if problems:
         raise ValidationFailed(problems)
-    return region
+    return (retailer or activity).region_code if (retailer or activity) else None
 
 
 def get_movement(movement_id, staff_id=None) -> PromoMovement:

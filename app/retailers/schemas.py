@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates, validates_schema
 
 from ..members.validators import check_region_code
+from ..pagination import PageQuery
 from .models import CUSTOMER_CLASSES, DISTRICT_TYPES, FORMATS, MARKET_TYPES
 
 # The Chinese names field staff and city lists use; the import accepts them as well as the codes.
@@ -95,13 +96,11 @@ class NearField(fields.String):
         return lat, lon
 
 
-class StaffRetailerQuery(Schema):
+class StaffRetailerQuery(PageQuery):
     near = NearField(metadata={"example": "23.1291,113.3240"})
     radius_m = fields.Integer(load_default=5000, validate=validate.Range(min=1, max=50000),
                               metadata={"description": "with `near`: how far to look (default 5 km)"})
     q = fields.String(validate=validate.Length(min=1, max=50), metadata={"description": "name, licence, address"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class AdminRetailerQuery(StaffRetailerQuery):

@@ -10,8 +10,6 @@ from ..extensions import db
 from ..models_base import TimestampMixin
 from ..retailers.models import Retailer
 
-MAX_PHOTOS = 6
-
 
 class VisitPlan(TimestampMixin, db.Model):
     __tablename__ = "visit_plans"
@@ -52,6 +50,6 @@ class Visit(TimestampMixin, db.Model):
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     duration_s: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
-    photos: Mapped[list] = mapped_column(JSON, default=list)  # storage names, at most MAX_PHOTOS
+    photos: Mapped[list] = mapped_column(JSON, default=list)  # storage names (app/uploads.py: at most 6)
 
     retailer: Mapped[Retailer] = relationship(lazy="joined")

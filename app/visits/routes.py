@@ -5,20 +5,15 @@ from ..api import Blueprint
 from ..auth.decorators import roles
 from ..errors import ErrorSchema
 from ..http import accepts
-from ..media import read_upload
 from ..pagination import page_schema
 from ..timeutil import local_today
-from ..uploads import json_or_multipart
+from ..uploads import BODY_MAX_BYTES, json_or_multipart
 from . import service
-from .schemas import (AdminVisitQuery, CheckInSchema, CheckoutFilesSchema, CheckoutSchema, ObservationInSchema,
+from .schemas import (AdminVisitQuery, CheckInSchema, CheckoutSchema, ObservationInSchema,
                       ObservationListSchema, VisitPlanInSchema, VisitPlanListSchema, VisitPlanQuery, VisitPlanSchema, SummaryQuery,
                       SummarySchema, VisitQuery, VisitSchema)
 
 blp = Blueprint("visits", __name__, description="Visits (拜访) and visit plans")
-
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
-CHECKOUT_MAX_BYTES = 6 * PHOTO_MAX_BYTES + 64 * 1024
-
 
 @blp.route("/staff/visits", methods=["POST"])
 @blp.arguments(CheckInSchema)
@@ -59,17 +54,16 @@ def add_observations(items, visit_id):
 
 
 @blp.route("/staff/visits/<int:visit_id>/checkout", methods=["POST"])
-@json_or_multipart(blp, CheckoutSchema, CheckoutFilesSchema)
+@json_or_multipart(blp, CheckoutSchema)
 @blp.response(200, VisitSchema)
 @blp.alt_response(404, schema=ErrorSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="VISIT_CLOSED")
 @blp.alt_response(413, schema=ErrorSchema)
 @blp.alt_response(422, schema=ErrorSchema, description="BAD_IMAGE or more than 6 photos")
-@accepts("application/json", "multipart/form-data", max_bytes=CHECKOUT_MAX_BYTES)
+@accepts("application/json", "multipart/form-data", max_bytes=BODY_MAX_BYTES)
 @roles("staff")
-def check_out(body, files, visit_id):
+def check_out(body, photos, visit_id):
     """JSON `{"notes"}`, or multipart with a `notes` field and up to 6 `photos` files (JPEG/PNG/WebP, 5 MB each)."""
-    photos = [read_upload(photo, PHOTO_MAX_BYTES) for photo in files["photos"]]
     return service.check_out(staff_id=g.caller.id, visit_id=visit_id, notes=body["notes"], photos=photos)
 
 

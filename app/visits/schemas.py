@@ -1,9 +1,10 @@
 """Visit shapes: check-in, observations, check-out, plans and the plan-vs-actual summary."""
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate
 
-from ..media import public_url
 from ..observations.service import week_bounds
+from ..pagination import PageQuery
+from ..uploads import PhotoUrls
 
 def Money(**kw):
     return fields.Decimal(places=2, as_string=True, validate=validate.Range(min=0, max=99999999), **kw)
@@ -45,10 +46,7 @@ class VisitSchema(Schema):
     checked_out_at = fields.DateTime(allow_none=True)
     duration_s = fields.Integer(allow_none=True)
     notes = fields.String(allow_none=True)
-    photo_urls = fields.Method("_photos", metadata={"type": "array", "items": {"type": "string"}})
-
-    def _photos(self, visit):
-        return [public_url(name) for name in visit.photos or []]
+    photo_urls = PhotoUrls()
 
 
 class ObservationInSchema(Schema):
@@ -85,21 +83,8 @@ class CheckoutSchema(Schema):
     notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
 
-class CheckoutFilesSchema(Schema):
-    photos = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}), load_default=list)
-
-    @validates("photos")
-    def _count(self, value, **_):
-        from .models import MAX_PHOTOS
-
-        if len(value) > MAX_PHOTOS:
-            raise ValidationError(_l("At most %(n)d photos.", n=MAX_PHOTOS))
-
-
-class VisitQuery(Schema):
+class VisitQuery(PageQuery):
     week = WeekField()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class AdminVisitQuery(VisitQuery):

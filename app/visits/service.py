@@ -14,7 +14,6 @@ from ..auth.models import StaffUser
 from ..db import transaction, utcnow
 from ..errors import ApiError, Conflict, NotFound, ValidationFailed
 from ..extensions import db
-from ..media import process_image, storage
 from ..observations.models import Observation
 from ..observations.service import record_observation, week_bounds
 from ..pagination import paginate
@@ -22,9 +21,9 @@ from ..products.models import Product
 from ..retailers.geo import haversine_m
 from ..retailers.models import Retailer
 from ..timeutil import LOCAL_TZ, local_today
+from ..uploads import stored_photos
 from .models import Visit, VisitPlan
 
-PHOTO_MAX_SIDE = 1600
 MAX_OBSERVATIONS = 200
 
 
@@ -172,22 +171,14 @@ def check_out(*, staff_id, visit_id, notes=None, photos=(), now=None) -> Visit:
     visit = get_visit(visit_id, staff_id)
     if visit.status != "open":
         raise VisitClosed()
-    images = [process_image(data, PHOTO_MAX_SIDE) for data in photos]  # slow: before the transaction
-    store = storage()
-    names = [store.save("visits", image, ".jpg") for image in images]
-    try:
-        with transaction():
-            closed = db.session.execute(
-                update(Visit).where(Visit.id == visit_id, Visit.status == "open")
-                .values(status="closed", checked_out_at=now, notes=notes, photos=names,
-                        duration_s=max(0, int((now - visit.checked_in_at).total_seconds())))
-                .execution_options(synchronize_session=False)).rowcount
-            if not closed:
-                raise VisitClosed()
-    except BaseException:
-        for name in names:
-            store.delete(name)
-        raise
+    with stored_photos(photos, "visits") as names, transaction():
+        closed = db.session.execute(
+            update(Visit).where(Visit.id == visit_id, Visit.status == "open")
+            .values(status="closed", checked_out_at=now, notes=notes, photos=names,
+                    duration_s=max(0, int((now - visit.checked_in_at).total_seconds())))
+            .execution_options(synchronize_session=False)).rowcount
+        if not closed:
+            raise VisitClosed()
     db.session.expire(visit)
     return get_visit(visit_id)
 
