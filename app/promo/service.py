@@ -233,6 +233,16 @@ def list_items(*, low_only=False):
     return items
 
 
+def report_low_stock():
+    """Scheduled each morning: log a warning per item under its warehouse threshold; returns how many.
+    Read-only, so running it twice is harmless."""
+    low = list_items(low_only=True)
+    for item in low:
+        log.warning("low stock: promo item %s (%s) has %s in the warehouse, threshold %s", item.id, item.name,
+                    item.warehouse_quantity, item.low_stock_threshold)
+    return len(low)
+
+
 def ledger_balances():
     """{(item_id, staff_id or None): Σ signed movements} over the whole ledger."""
     balances = {}

@@ -153,13 +153,15 @@ def test_staff_never_see_another_staff_members_stock_or_movements_but_admins_do(
     assert api.get(f"/admin/promo-movements?staff_id={other.id}", token=admin.token).json["total"] == 1
 
 
-def test_low_stock_alert_when_the_warehouse_falls_under_the_threshold(api, admin, staff):
+def test_low_stock_alert_when_the_warehouse_falls_under_the_threshold(api, admin, staff, runner):
     item = make_item(threshold=20)
     stock_up(admin, staff, item, warehouse=30)
     assert api.get("/admin/promo-items?low_stock=true", token=admin.token).json["items"] == []
     service.move(staff_id=staff.id, kind="requisition", item_id=item.id, quantity=11)
     alerts = api.get("/admin/promo-items?low_stock=true", token=admin.token).json["items"]
     assert [(a["id"], a["warehouse_quantity"], a["low_stock"]) for a in alerts] == [(item.id, 19, True)]
+    assert runner.invoke(args=["scheduler", "run-once", "promo-low-stock"]).exit_code == 0
+    assert service.report_low_stock() == 1
 
 
 def test_plan_shows_planned_against_used_in_its_region_and_month(api, admin, staff):
