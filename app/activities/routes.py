@@ -3,6 +3,7 @@ from flask import g
 
 from ..api import Blueprint
 from ..auth.decorators import roles
+from ..schema_fields import URL_ID
 from ..errors import ErrorSchema
 from ..http import accepts
 from ..idempotency import idempotent
@@ -21,7 +22,7 @@ def my_activities(query):
     return service.list_activities(staff_id=g.caller.id, **query)
 
 
-@blp.route("/staff/activities/<int:activity_id>", methods=["GET"])
+@blp.route(f"/staff/activities/<{URL_ID}:activity_id>", methods=["GET"])
 @blp.response(200, ActivitySchema)
 @blp.alt_response(404, schema=ErrorSchema, description="Not found, or not assigned to you")
 @roles("staff")
@@ -29,7 +30,7 @@ def my_activity(activity_id):
     return service.get_activity(activity_id, g.caller.id)
 
 
-@blp.route("/staff/activities/<int:activity_id>/records", methods=["POST"])
+@blp.route(f"/staff/activities/<{URL_ID}:activity_id>/records", methods=["POST"])
 @idempotent
 @json_or_multipart(blp, RecordInSchema)
 @blp.response(201, RecordSchema)
@@ -43,7 +44,7 @@ def add_record(body, photos, activity_id):
     return service.add_record(activity_id=activity_id, staff_id=g.caller.id, photos=photos, **body)
 
 
-@blp.route("/staff/activities/<int:activity_id>/records", methods=["GET"])
+@blp.route(f"/staff/activities/<{URL_ID}:activity_id>/records", methods=["GET"])
 @blp.response(200, RecordListSchema)
 @blp.alt_response(404, schema=ErrorSchema)
 @roles("staff")
@@ -67,7 +68,7 @@ def admin_activities(query):
     return service.list_activities(**query)
 
 
-@blp.route("/admin/activities/<int:activity_id>/records", methods=["GET"])
+@blp.route(f"/admin/activities/<{URL_ID}:activity_id>/records", methods=["GET"])
 @blp.response(200, RecordListSchema)
 @blp.alt_response(404, schema=ErrorSchema)
 @roles("admin")
@@ -75,7 +76,7 @@ def admin_records(activity_id):
     return {"items": service.list_records(activity_id)}
 
 
-@blp.route("/admin/activities/<int:activity_id>/effect", methods=["GET"])
+@blp.route(f"/admin/activities/<{URL_ID}:activity_id>/effect", methods=["GET"])
 @blp.response(200, EffectSchema)
 @blp.alt_response(404, schema=ErrorSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="ACTIVITY_NOT_ENDED")

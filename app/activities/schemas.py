@@ -1,15 +1,17 @@
 """Activity shapes: the admin plan, the staff records (JSON or multipart with photos) and the effect check."""
 import json
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
+from ..schema_fields import Id, Money, MoneyOut
 from ..regions import get as get_region
 from ..uploads import PhotoUrls
 from .models import TYPES
 
 def Ids():
-    return fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=1000))
+    return fields.List(Id(), load_default=list, validate=validate.Length(max=1000))
 
 
 class ActivityInSchema(Schema):
@@ -21,9 +23,7 @@ class ActivityInSchema(Schema):
     strategy = fields.String(allow_none=True, validate=validate.Length(max=2000))
     standard = fields.String(allow_none=True, validate=validate.Length(max=2000),
                              metadata={"description": "标准: what the activity must achieve"})
-    item_budget = fields.Decimal(load_default=0, places=2, as_string=True,
-                                 validate=validate.Range(min=0, max=99999999),
-                                 metadata={"description": "yuan of promo items it may use"})
+    item_budget = Money(load_default=Decimal("0.00"), metadata={"description": "yuan of promo items it may use"})
     product_ids = Ids()
     retailer_ids = Ids()
     staff_ids = Ids()
@@ -53,7 +53,7 @@ class ActivitySchema(Schema):
     ends_on = fields.Date(required=True)
     strategy = fields.String(allow_none=True)
     standard = fields.String(allow_none=True)
-    item_budget = fields.Decimal(places=2, as_string=True, required=True)
+    item_budget = MoneyOut(required=True)
     state = fields.String(required=True, metadata={"enum": ["planned", "ongoing", "ended", "cancelled"]})
     products = fields.List(fields.Nested(RefSchema), required=True)
     retailers = fields.List(fields.Nested(RefSchema), required=True)
@@ -61,7 +61,7 @@ class ActivitySchema(Schema):
 
 
 class ItemUseSchema(Schema):
-    item_id = fields.Integer(required=True)
+    item_id = Id(required=True)
     quantity = fields.Integer(required=True, validate=validate.Range(min=1, max=1_000_000))
     kind = fields.String(load_default="distribution", validate=validate.OneOf(["distribution", "consumption"]))
 
@@ -124,7 +124,7 @@ class ItemCostSchema(Schema):
     item_id = fields.Integer(required=True)
     name = fields.String(required=True)
     quantity = fields.Integer(required=True)
-    cost = fields.Decimal(places=2, as_string=True, required=True)
+    cost = MoneyOut(required=True)
 
 
 class EffectSchema(Schema):
@@ -137,10 +137,10 @@ class EffectSchema(Schema):
     scans_change = fields.Float(allow_none=True, metadata={"description": "(during − before) / before"})
     new_members_change = fields.Float(allow_none=True)
     items_used = fields.List(fields.Nested(ItemCostSchema), required=True)
-    items_cost = fields.Decimal(places=2, as_string=True, required=True)
-    item_budget = fields.Decimal(places=2, as_string=True, required=True)
+    items_cost = MoneyOut(required=True)
+    item_budget = MoneyOut(required=True)
     budget_used = fields.Float(allow_none=True, metadata={"description": "items_cost / item_budget"})
-    cost_per_new_member = fields.Decimal(places=2, as_string=True, allow_none=True)
+    cost_per_new_member = MoneyOut(allow_none=True)
     records = fields.Integer(required=True)
     attendees = fields.Integer(required=True)
     packs_sold = fields.Integer(required=True)

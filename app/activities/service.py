@@ -19,6 +19,7 @@ from ..products.models import Product
 from ..promo import service as promo
 from ..promo.models import USED_KINDS, PromoItem, PromoMovement
 from ..retailers.models import Retailer
+from ..retailers.service import region_prefix
 from ..timeutil import LOCAL_TZ, local_today
 from ..uploads import stored_photos
 from .models import Activity, ActivityRecord, activity_staff, state_on
@@ -141,7 +142,7 @@ def effect(activity_id, now=None):
     start = datetime.combine(activity.starts_on, time(), tzinfo=LOCAL_TZ)
     end = datetime.combine(activity.ends_on + timedelta(days=1), time(), tzinfo=LOCAL_TZ)
     codes = sorted({activity.region_code} | {r.region_code for r in activity.retailers})
-    prefixes = {promo.region_prefix(code) for code in codes}
+    prefixes = {region_prefix(code) for code in codes}
     during, before = _window(prefixes, start, end), _window(prefixes, start - (end - start), start)
     used = db.session.execute(
         select(PromoItem.id, PromoItem.name, PromoItem.unit_cost, func.sum(PromoMovement.quantity))

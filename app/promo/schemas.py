@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from ..schema_fields import Id, Money, MoneyOut
 from ..pagination import PageQuery
 from ..regions import get as get_region
 from .models import KINDS, STAFF_KINDS
@@ -13,7 +14,7 @@ def Quantity():
 class PromoItemInSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={"example": "打火机"})
     unit = fields.String(required=True, validate=validate.Length(min=1, max=16), metadata={"example": "个"})
-    unit_cost = fields.Decimal(required=True, places=2, as_string=True, validate=validate.Range(min=0, max=99999999))
+    unit_cost = Money(required=True)
     low_stock_threshold = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000))
     points_cost = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=10_000_000),
                                  metadata={"description": "points a member pays per unit in an exchange (兑换); "
@@ -24,7 +25,7 @@ class PromoItemSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     unit = fields.String(required=True)
-    unit_cost = fields.Decimal(required=True, places=2, as_string=True)
+    unit_cost = MoneyOut(required=True)
     points_cost = fields.Integer(allow_none=True)
     low_stock_threshold = fields.Integer(required=True)
     warehouse_quantity = fields.Integer(metadata={"description": "on hand in the warehouse"})
@@ -46,11 +47,11 @@ class InboundSchema(Schema):
 
 class MovementInSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(STAFF_KINDS), metadata={"enum": list(STAFF_KINDS)})
-    item_id = fields.Integer(required=True)
+    item_id = Id(required=True)
     quantity = Quantity()
-    activity_id = fields.Integer(allow_none=True)
-    retailer_id = fields.Integer(allow_none=True)
-    member_id = fields.Integer(allow_none=True, metadata={"description": "required for exchange"})
+    activity_id = Id(allow_none=True)
+    retailer_id = Id(allow_none=True)
+    member_id = Id(allow_none=True, metadata={"description": "required for exchange"})
     note = fields.String(allow_none=True, validate=validate.Length(max=200))
 
 
@@ -73,13 +74,13 @@ class MovementSchema(Schema):
 
 
 class MovementQuery(PageQuery):
-    item_id = fields.Integer()
+    item_id = Id()
     kind = fields.String(validate=validate.OneOf(KINDS))
-    activity_id = fields.Integer()
+    activity_id = Id()
 
 
 class AdminMovementQuery(MovementQuery):
-    staff_id = fields.Integer()
+    staff_id = Id()
 
 
 class OwnStockSchema(Schema):
@@ -109,8 +110,8 @@ class PromoStockListSchema(Schema):
 
 
 class StockQuery(Schema):
-    item_id = fields.Integer()
-    staff_id = fields.Integer()
+    item_id = Id()
+    staff_id = Id()
 
 
 class AuditRowSchema(Schema):
@@ -134,7 +135,7 @@ class MonthField(fields.String):
 
 
 class PromoPlanInSchema(Schema):
-    item_id = fields.Integer(required=True)
+    item_id = Id(required=True)
     region_code = fields.String(required=True, metadata={"description": "county, city or province code"})
     month = MonthField(required=True, metadata={"example": "2026-11"})
     quantity = Quantity()
@@ -162,4 +163,4 @@ class PromoPlanListSchema(Schema):
 
 class PromoPlanQuery(Schema):
     month = MonthField()
-    item_id = fields.Integer()
+    item_id = Id()

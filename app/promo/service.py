@@ -20,6 +20,7 @@ from ..members.models import Member
 from ..pagination import paginate
 from ..points.service import post_entry
 from ..retailers.models import Retailer
+from ..retailers.service import region_prefix
 from ..timeutil import LOCAL_TZ
 from .models import EFFECTS, USED_KINDS, PromoItem, PromoMovement, PromoPlan, PromoStock
 
@@ -40,15 +41,6 @@ class ItemNameTaken(Conflict):
 
 class PromoPlanTaken(Conflict):
     code, message = "PLAN_EXISTS", _l("This item already has a plan for that region and month.")
-
-
-def region_prefix(code: str) -> str:
-    """The prefix every county code inside a region shares: '440000' → '44', '440100' → '4401'."""
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code
 
 
 # ---- items and stock rows --------------------------------------------------------------------------------------

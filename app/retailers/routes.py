@@ -1,6 +1,7 @@
 """Retailer endpoints: admin create, list and CSV import; the staff list near a point or by search."""
 from ..api import Blueprint
 from ..auth.decorators import roles
+from ..schema_fields import URL_ID
 from ..errors import ErrorSchema
 from ..http import accepts
 from ..pagination import page_schema
@@ -38,7 +39,7 @@ def admin_create_retailer(body):
     return service.create_retailer(body)
 
 
-@blp.route("/admin/retailers/<int:retailer_id>", methods=["GET"])
+@blp.route(f"/admin/retailers/<{URL_ID}:retailer_id>", methods=["GET"])
 @blp.response(200, AdminRetailerSchema)
 @roles("admin")
 def admin_get_retailer(retailer_id):

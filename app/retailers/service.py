@@ -27,6 +27,15 @@ class ImportRejected(ApiError):
     status, code, message = 422, "IMPORT_REJECTED", _l("The file has bad rows; nothing was imported.")
 
 
+def region_prefix(code: str) -> str:
+    """The prefix every county code inside a region shares: '440000' → '44', '440100' → '4401', a county itself."""
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
 def _to_row(data):
     """Loaded schema data → column values (coordinates as Decimal with 6 places)."""
     row = dict(data)
@@ -70,7 +79,7 @@ def find_retailers(*, near=None, radius_m=5000, q=None, page=1, per_page=20, reg
     if active_only:
         statement = statement.where(Retailer.status == "active")
     if region_code:
-        statement = statement.where(Retailer.region_code.startswith(region_code.rstrip("0") or region_code))
+        statement = statement.where(Retailer.region_code.startswith(region_prefix(region_code)))
     if is_sample is not None:
         statement = statement.where(Retailer.is_sample == is_sample)
     if near is None:

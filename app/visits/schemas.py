@@ -3,12 +3,9 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..observations.service import week_bounds
+from ..schema_fields import Id, Money, MoneyOut
 from ..pagination import PageQuery
 from ..uploads import PhotoUrls
-
-def Money(**kw):
-    return fields.Decimal(places=2, as_string=True, validate=validate.Range(min=0, max=99999999), **kw)
-
 
 class WeekField(fields.String):
     """An ISO week label like 2026-W47."""
@@ -23,10 +20,10 @@ class WeekField(fields.String):
 
 
 class CheckInSchema(Schema):
-    retailer_id = fields.Integer(required=True)
+    retailer_id = Id(required=True)
     lat = fields.Float(required=True, validate=validate.Range(-90, 90))
     lon = fields.Float(required=True, validate=validate.Range(-180, 180))
-    planned_visit_id = fields.Integer()
+    planned_visit_id = Id()
 
 
 class RetailerRefSchema(Schema):
@@ -50,7 +47,7 @@ class VisitSchema(Schema):
 
 
 class ObservationInSchema(Schema):
-    product_id = fields.Integer(required=True)
+    product_id = Id(required=True)
     pack_price = Money(allow_none=True)
     carton_price = Money(allow_none=True)
     stock_packs = fields.Integer(required=True, validate=validate.Range(min=0, max=1_000_000))
@@ -67,8 +64,8 @@ class ObservationSchema(Schema):
     visit_id = fields.Integer(allow_none=True)
     observed_on = fields.Date(required=True)
     week = fields.String(required=True, metadata={"example": "2026-W47"})
-    pack_price = fields.Decimal(places=2, as_string=True, allow_none=True)
-    carton_price = fields.Decimal(places=2, as_string=True, allow_none=True)
+    pack_price = MoneyOut(allow_none=True)
+    carton_price = MoneyOut(allow_none=True)
     stock_packs = fields.Integer(required=True)
     ordered_packs = fields.Integer(required=True)
     demand_packs = fields.Integer(required=True)
@@ -88,12 +85,12 @@ class VisitQuery(PageQuery):
 
 
 class AdminVisitQuery(VisitQuery):
-    staff_id = fields.Integer()
+    staff_id = Id()
 
 
 class VisitPlanInSchema(Schema):
-    staff_id = fields.Integer(required=True)
-    retailer_id = fields.Integer(required=True)
+    staff_id = Id(required=True)
+    retailer_id = Id(required=True)
     date = fields.Date(required=True, attribute="planned_on", data_key="date")
 
 
@@ -108,7 +105,7 @@ class VisitPlanSchema(Schema):
 class VisitPlanQuery(Schema):
     week = WeekField()
     date = fields.Date()
-    staff_id = fields.Integer()
+    staff_id = Id()
 
 
 class VisitPlanListSchema(Schema):

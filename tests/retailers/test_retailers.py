@@ -103,3 +103,12 @@ def test_import_of_thousands_of_rows(api, admin):
                    for i in range(3000))
     response = _import(api, admin, HEADER + rows)
     assert response.status_code == 201 and response.json["imported"] == 3000
+
+
+def test_admin_filters_retailers_by_county_city_or_province(api, admin):
+    tianhe = create_retailer(region_code="440106")
+    create_retailer(region_code="440110")
+    create_retailer(region_code="430102")
+    for code, expected in (("440106", 1), ("440100", 2), ("440000", 2), ("430000", 1)):
+        assert api.get(f"/admin/retailers?region_code={code}", token=admin.token).json["total"] == expected, code
+    assert api.get("/admin/retailers?region_code=440106", token=admin.token).json["items"][0]["id"] == tianhe.id

@@ -200,3 +200,11 @@ def test_concurrent_check_ins_open_exactly_one_visit(app, staff):
 def test_errors_speak_chinese_by_default(api, staff):
     response = check_in(api, staff, create_retailer(), 500)
     assert response.json["error"]["message"] == "距离门店太远，无法签到。"
+
+
+def test_absurd_ids_are_404_or_422_not_500(api, staff, admin):
+    huge = 2**40
+    assert api.get(f"/staff/visits/{huge}", token=staff.token).status_code == 404
+    assert api.post("/staff/visits", {"retailer_id": huge, "lat": LAT, "lon": LON}, token=staff.token).status_code == 422
+    assert api.post("/admin/visit-plans", {"staff_id": huge, "retailer_id": 1, "date": "2026-11-23"},
+                    token=admin.token).status_code == 422
