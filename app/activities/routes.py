@@ -68,6 +68,15 @@ def admin_activities(query):
     return service.list_activities(**query)
 
 
+@blp.route(f"/admin/activities/<{URL_ID}:activity_id>/cancel", methods=["POST"])
+@blp.response(200, ActivitySchema)
+@blp.alt_response(404, schema=ErrorSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="ACTIVITY_CLOSED (already ended or cancelled)")
+@roles("admin")
+def admin_cancel_activity(activity_id):
+    return service.cancel_activity(activity_id)
+
+
 @blp.route(f"/admin/activities/<{URL_ID}:activity_id>/records", methods=["GET"])
 @blp.response(200, RecordListSchema)
 @blp.alt_response(404, schema=ErrorSchema)

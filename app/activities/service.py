@@ -61,6 +61,16 @@ def create_activity(data, *, created_by=None) -> Activity:
     return activity
 
 
+def cancel_activity(activity_id) -> Activity:
+    """Cancel a planned or running activity: no more records; its effect is not checked."""
+    with transaction():
+        activity = get_activity(activity_id)
+        if state_on(activity, local_today()) in ("ended", "cancelled"):
+            raise ActivityClosed()
+        activity.status = "cancelled"
+    return activity
+
+
 def get_activity(activity_id, staff_id=None) -> Activity:
     statement = select(Activity).where(Activity.id == activity_id)
     if staff_id is not None:

@@ -27,8 +27,8 @@ def my_stock():
 @blp.arguments(MovementInSchema)
 @blp.response(201, MovementSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="No such item")
-@blp.alt_response(409, schema=ErrorSchema, description="INSUFFICIENT_STOCK, INSUFFICIENT_POINTS (exchange) or "
-                                                      "NOT_EXCHANGEABLE")
+@blp.alt_response(409, schema=ErrorSchema, description="INSUFFICIENT_STOCK; for exchange INSUFFICIENT_POINTS, "
+                                                      "NOT_EXCHANGEABLE or MEMBER_LOCKED")
 @blp.alt_response(422, schema=ErrorSchema, description="VALIDATION_ERROR or IDEMPOTENCY_KEY_REUSED")
 @roles("staff")
 def record_movement(body):

@@ -35,6 +35,10 @@ class NotExchangeable(Conflict):
     code, message = "NOT_EXCHANGEABLE", _l("This item has no points price and cannot be exchanged.")
 
 
+class MemberLocked(Conflict):
+    code, message = "MEMBER_LOCKED", _l("This member's account is locked; points cannot be spent.")
+
+
 class ItemNameTaken(Conflict):
     code, message = "ITEM_NAME_TAKEN", _l("An item with this name already exists.")
 
@@ -166,11 +170,13 @@ def _check_refs(kind, activity_id, retailer_id, member_id):
 
     activity = load(Activity, activity_id, "activity_id", _l("No such activity."))
     retailer = load(Retailer, retailer_id, "retailer_id", _l("No such retailer."))
-    load(Member, member_id, "member_id", _l("No such member."))
+    member = load(Member, member_id, "member_id", _l("No such member."))
     if kind == "exchange" and member_id is None:
         problems["member_id"] = [str(_l("An exchange needs the member."))]
     if problems:
         raise ValidationFailed(problems)
+    if kind == "exchange" and member.status != "active":
+        raise MemberLocked()
     return (retailer or activity).region_code if (retailer or activity) else None
 
 

@@ -7,7 +7,8 @@ from ..http import accepts
 from ..pagination import page_schema
 from . import service
 from .schemas import (AdminRetailerQuery, AdminRetailerSchema, ImportFileSchema, ImportFormSchema, ImportResultSchema,
-                      RetailerInSchema, RetailerSchema, StaffRetailerQuery)
+                      RetailerInSchema, RetailerPatchSchema, RetailerSchema,
+                      StaffRetailerQuery)
 
 blp = Blueprint("retailers", __name__, description="Retailers (零售客户)")
 
@@ -44,6 +45,16 @@ def admin_create_retailer(body):
 @roles("admin")
 def admin_get_retailer(retailer_id):
     return service.get_retailer(retailer_id)
+
+
+@blp.route(f"/admin/retailers/<{URL_ID}:retailer_id>", methods=["PATCH"])
+@blp.arguments(RetailerPatchSchema)
+@blp.response(200, AdminRetailerSchema)
+@blp.alt_response(404, schema=ErrorSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="LICENCE_TAKEN")
+@roles("admin")
+def admin_update_retailer(changes, retailer_id):
+    return service.update_retailer(retailer_id, changes)
 
 
 @blp.route("/admin/retailers/import", methods=["POST"])

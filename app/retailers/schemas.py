@@ -1,6 +1,6 @@
 """Retailer shapes (API.md) for the admin API, the CSV import and the staff list."""
 from flask_babel import lazy_gettext as _l
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing, validate, validates, validates_schema
 
 from ..members.validators import check_region_code
 from ..pagination import PageQuery
@@ -54,6 +54,18 @@ class RetailerInSchema(Schema):
     def _both_coordinates(self, data, **_):
         if (data.get("lat") is None) != (data.get("lon") is None):
             raise ValidationError(_l("Give both lat and lon, or neither."), field_name="lat")
+
+
+class RetailerPatchSchema(RetailerInSchema):
+    """PATCH: any subset of the fields, plus closing or reopening the store."""
+
+    status = fields.String(validate=validate.OneOf(["active", "closed"]), metadata={"enum": ["active", "closed"]})
+
+    def load(self, data, **kwargs):
+        return super().load(data, partial=True, **kwargs)
+
+    def on_bind_field(self, field_name, field_obj):
+        field_obj.load_default = missing  # a field left out stays as it is
 
 
 class RetailerSchema(Schema):

@@ -56,6 +56,21 @@ def create_retailer(data) -> Retailer:
     return retailer
 
 
+def update_retailer(retailer_id, changes) -> Retailer:
+    with transaction():
+        retailer = get_retailer(retailer_id)
+        merged = {"lat": retailer.lat, "lon": retailer.lon, **changes}
+        if (merged["lat"] is None) != (merged["lon"] is None):
+            raise ValidationFailed({"lat": [_("Give both lat and lon, or neither.")]})
+        for name, value in _to_row(changes).items():
+            setattr(retailer, name, value)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            raise LicenceTaken() from None
+    return retailer
+
+
 def get_retailer(retailer_id) -> Retailer:
     retailer = db.session.get(Retailer, retailer_id)
     if retailer is None:

@@ -162,3 +162,12 @@ def test_effect_check_compares_the_area_during_and_before_and_costs_items(api, a
     assert effect["items_used"] == [{"item_id": item.id, "name": "打火机", "quantity": 12, "cost": "30.00"}]
     assert effect["items_cost"] == "30.00" and effect["budget_used"] == 0.3
     assert effect["cost_per_new_member"] == "7.50"
+
+
+def test_a_cancelled_activity_takes_no_records(api, admin, staff):
+    activity = plan(api, admin, [staff.id])
+    cancelled = api.post(f"/admin/activities/{activity['id']}/cancel", token=admin.token)
+    assert cancelled.status_code == 200 and cancelled.json["state"] == "cancelled"
+    assert api.post(f"/admin/activities/{activity['id']}/cancel", token=admin.token).status_code == 409
+    response = api.post(f"/staff/activities/{activity['id']}/records", {"note": "x"}, token=staff.token)
+    assert response.status_code == 409 and response.json["error"]["code"] == "ACTIVITY_CLOSED"

@@ -248,3 +248,14 @@ def test_a_storm_of_mixed_movements_keeps_the_ledger_equal_to_stock_everywhere(a
     assert sum(run_concurrently(app, churn, 12)) > 0
     assert service.audit() == []
     assert all(row.quantity >= 0 for row in service.all_stock())
+
+
+def test_a_locked_member_cannot_exchange(api, admin, staff, member):
+    item = make_item(points_cost=10)
+    stock_up(admin, staff, item, held=5)
+    give_points(member.id, 100)
+    assert api.post(f"/admin/members/{member.id}/lock", {"reason": "刷码"}, token=admin.token).status_code == 200
+    response = api.post("/staff/stock-movements", {"kind": "exchange", "item_id": item.id, "quantity": 1,
+                                                   "member_id": member.id}, token=staff.token)
+    assert response.status_code == 409 and response.json["error"]["code"] == "MEMBER_LOCKED"
+    assert my_quantity(api, staff, item.id) == 5

@@ -112,3 +112,16 @@ def test_admin_filters_retailers_by_county_city_or_province(api, admin):
     for code, expected in (("440106", 1), ("440100", 2), ("440000", 2), ("430000", 1)):
         assert api.get(f"/admin/retailers?region_code={code}", token=admin.token).json["total"] == expected, code
     assert api.get("/admin/retailers?region_code=440106", token=admin.token).json["items"][0]["id"] == tianhe.id
+
+
+def test_admin_patches_only_the_fields_given_and_closed_stores_leave_the_staff_list(api, admin, staff):
+    retailer = create_retailer(name="旧名", customer_class="key")
+    response = api.patch(f"/admin/retailers/{retailer.id}", {"name": "新名", "is_sample": False}, token=admin.token)
+    assert response.status_code == 200, response.json
+    assert (response.json["name"], response.json["customer_class"], response.json["is_sample"]) == ("新名", "key", False)
+    assert api.patch(f"/admin/retailers/{retailer.id}", {"lat": None}, token=admin.token).status_code == 422
+    taken = api.patch(f"/admin/retailers/{retailer.id}", {"licence_no": create_retailer().licence_no},
+                      token=admin.token)
+    assert taken.status_code == 409
+    api.patch(f"/admin/retailers/{retailer.id}", {"status": "closed"}, token=admin.token)
+    assert retailer.id not in [r["id"] for r in api.get("/staff/retailers", token=staff.token).json["items"]]

@@ -11,6 +11,7 @@ STAFF = [
 ]
 ADMIN = [
     ("POST", "/admin/retailers"), ("GET", "/admin/retailers"), ("GET", "/admin/retailers/1"),
+    ("PATCH", "/admin/retailers/1"), ("POST", "/admin/activities/1/cancel"),
     ("POST", "/admin/retailers/import"), ("POST", "/admin/visit-plans"), ("GET", "/admin/visit-plans"),
     ("GET", "/admin/visit-plans/summary?week=2026-W47"), ("GET", "/admin/visits"), ("GET", "/admin/visits/1"),
     ("POST", "/admin/promo-items"), ("GET", "/admin/promo-items"), ("POST", "/admin/promo-items/1/inbound"),
