@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import StaffUser
-from ..db import transaction, utcnow
+from ..db import transaction, utcnow, violated_constraint
 from ..errors import ApiError, Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..observations.models import Observation
@@ -116,7 +116,7 @@ def check_in(*, staff_id, retailer_id, lat, lon, planned_visit_id=None, now=None
         try:
             db.session.flush()
         except IntegrityError as error:
-            raise (PlanVisited() if "plan_id" in str(error.orig) else VisitOpen()) from None
+            raise (PlanVisited() if "plan_id" in violated_constraint(error) else VisitOpen()) from None
     return visit
 
 

@@ -171,3 +171,14 @@ def test_a_cancelled_activity_takes_no_records(api, admin, staff):
     assert api.post(f"/admin/activities/{activity['id']}/cancel", token=admin.token).status_code == 409
     response = api.post(f"/staff/activities/{activity['id']}/records", {"note": "x"}, token=staff.token)
     assert response.status_code == 409 and response.json["error"]["code"] == "ACTIVITY_CLOSED"
+
+
+def test_a_retried_record_with_the_same_idempotency_key_uses_items_once(api, admin, staff):
+    activity = plan(api, admin, [staff.id])
+    item = holding(admin, staff, 5)
+    body = {"note": "重试", "items": [{"item_id": item.id, "quantity": 2}]}
+    headers = {"Idempotency-Key": "record-1"}
+    first = api.post(f"/staff/activities/{activity['id']}/records", body, token=staff.token, headers=headers)
+    second = api.post(f"/staff/activities/{activity['id']}/records", body, token=staff.token, headers=headers)
+    assert first.status_code == second.status_code == 201 and first.json == second.json
+    assert db.session.query(ActivityRecord).count() == 1 and promo.stock_of(staff.id)[0]["quantity"] == 3

@@ -208,3 +208,16 @@ def test_absurd_ids_are_404_or_422_not_500(api, staff, admin):
     assert api.post("/staff/visits", {"retailer_id": huge, "lat": LAT, "lon": LON}, token=staff.token).status_code == 422
     assert api.post("/admin/visit-plans", {"staff_id": huge, "retailer_id": 1, "date": "2026-11-23"},
                     token=admin.token).status_code == 422
+
+
+def test_a_plan_is_visited_once(api, staff, admin):
+    retailer = create_retailer()
+    plan = api.post("/admin/visit-plans", {"staff_id": staff.id, "retailer_id": retailer.id,
+                                           "date": local_today().isoformat()}, token=admin.token).json
+    visit = check_in(api, staff, retailer, planned_visit_id=plan["id"]).json
+    assert visit["planned_visit_id"] == plan["id"]
+    api.post(f"/staff/visits/{visit['id']}/checkout", {"notes": "ok"}, token=staff.token)
+    again = check_in(api, staff, retailer, planned_visit_id=plan["id"])
+    assert again.status_code == 409 and again.json["error"]["code"] == "PLAN_VISITED"
+    unplanned = check_in(api, staff, retailer)  # today's plan is done: a new visit links to none
+    assert unplanned.status_code == 201 and unplanned.json["planned_visit_id"] is None
