@@ -22,6 +22,10 @@ def create_app(config=None):
     from .products.routes import blp as products_api
     from .codes.routes import blp as scans_api
     from .codes.admin_routes import blp as code_admin_api
+    from .retailers.routes import blp as retailers_api
+    from .visits.routes import blp as visits_api
+    from .promo.routes import blp as promo_api
+    from .activities.routes import blp as activities_api
 
     db.init_app(app)
     _init_migrations(app)
@@ -31,7 +35,8 @@ def create_app(config=None):
     _init_limiter(app)
     auth.init_app(app)
     http.init_body_guard(app)
-    api.init_app(app, [auth_api, members_api, points_api, products_api, scans_api, code_admin_api])
+    api.init_app(app, [auth_api, members_api, points_api, products_api, scans_api, code_admin_api, retailers_api,
+                       visits_api, promo_api, activities_api])
     media.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)

@@ -7,7 +7,7 @@ import logging
 from flask import g, jsonify, request
 from flask_babel import gettext, lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
-from marshmallow import Schema, fields
+from marshmallow import INCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -68,6 +68,9 @@ class ValidationFailed(ApiError):
 
 
 class ErrorBodySchema(Schema):
+    class Meta:
+        unknown = INCLUDE  # named details (`by_you`, `distance_m`, ...) sit beside code and message
+
     code = fields.String(required=True, metadata={"example": "VALIDATION_ERROR"})
     message = fields.String(required=True)
     fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))

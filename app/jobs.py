@@ -32,9 +32,16 @@ def _purge_expired_tokens():
     return purge_dead_tokens()
 
 
+def _promo_low_stock():
+    from .promo.service import report_low_stock
+
+    return report_low_stock()
+
+
 JOBS = [
     Job("purge-idempotency-keys", _purge_idempotency_keys, "interval", {"hours": 1}),
     Job("purge-expired-tokens", _purge_expired_tokens, "cron", {"hour": 3, "minute": 10}),
+    Job("promo-low-stock", _promo_low_stock, "cron", {"hour": 8, "minute": 0}),
 ]
 
 

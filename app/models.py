@@ -7,3 +7,6 @@ from .products.models import Product  # noqa: F401
 from .codes.models import CodeBatch, EarningRule, ImportedCode, Scan  # noqa: F401
 from .retailers.models import Retailer  # noqa: F401
 from .observations.models import Observation  # noqa: F401
+from .visits.models import Visit, VisitPlan  # noqa: F401
+from .activities.models import Activity, ActivityRecord  # noqa: F401
+from .promo.models import PromoItem, PromoMovement, PromoPlan, PromoStock  # noqa: F401

@@ -75,3 +75,35 @@ def create_staff(role="staff", username=None, password=PASSWORD, name="李四"):
     with transaction():
         token, _ttl = issue_token(staff_id=user.id)
     return StaffHandle(user, token, password)
+
+
+# Field marketing (retailers, products for observations, promo items)
+GUANGZHOU_TIANHE = (23.1291, 113.3240)
+
+
+def create_retailer(**overrides):
+    from app.retailers.service import create_retailer as create
+
+    n = next(_seq)
+    data = {"licence_no": f"4401060{n:05d}", "name": f"测试烟酒店{n}", "region_code": "440106",
+            "lat": GUANGZHOU_TIANHE[0], "lon": GUANGZHOU_TIANHE[1], "format": "tobacco_liquor",
+            "market_type": "urban", "district_type": "commercial", "customer_class": "core",
+            "is_chain": False, "is_sample": True}
+    data.update(overrides)
+    return create(data)
+
+
+def create_product(**overrides):
+    from decimal import Decimal
+
+    from app.extensions import db
+    from app.products.models import Product
+
+    n = next(_seq)
+    data = {"sku": f"SKU{n:05d}", "name": f"芙蓉王(硬){n}", "brand": "芙蓉王", "pack_price": Decimal("25.00"),
+            "carton_price": Decimal("250.00"), "guide_price": Decimal("25.00"), "wholesale_price": Decimal("220.00")}
+    data.update(overrides)
+    with transaction():
+        product = Product(**data)
+        db.session.add(product)
+    return product

@@ -37,4 +37,4 @@ class Observation(TimestampMixin, db.Model):
     pack_price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     carton_price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     channel: Mapped[str] = mapped_column(String(16), default="visit")
-    visit_id: Mapped[int | None] = mapped_column(Integer)  # the field feature links this to its visits
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))

@@ -28,6 +28,7 @@ class Retailer(TimestampMixin, db.Model):
         CheckConstraint("lon IS NULL OR (lon BETWEEN -180 AND 180)", name="lon"),
         CheckConstraint("status IN ('active', 'closed')", name="status"),
         Index("ix_retailers_region_code", "region_code"),
+        Index("ix_retailers_lat_lon", "lat", "lon"),  # the bounding-box prefilter of "near" queries
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

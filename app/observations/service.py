@@ -1,0 +1,43 @@
+"""The one place Observation rows are written: visits (channel `visit`) and the admin import share it."""
+from datetime import date, datetime, time
+
+from ..db import transaction, utcnow
+from ..extensions import db
+from ..timeutil import LOCAL_TZ, local_now
+from .models import Observation
+
+
+def iso_week(day: date) -> str:
+    """ISO week label of a (Shanghai) date, e.g. date(2026, 11, 19) → '2026-W47'."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def record_observation(*, retailer_id, product_id, stock_packs, ordered_packs=0, demand_packs=None,
+                       out_of_stock=False, pack_price=None, carton_price=None, channel="visit", visit_id=None,
+                       observed_at: datetime | None = None, observed_on: date | None = None) -> Observation:
+    """Add one observation (joins the caller's transaction).
+
+    `observed_at` orders observations within a week (the last counts); with only `observed_on` (an import
+    row has a date, no time) it is noon of that day in Shanghai. `demand_packs` defaults to ordered.
+    The week is the ISO week of the Shanghai date.
+    """
+    if observed_at is None:
+        observed_at = (datetime.combine(observed_on, time(12), tzinfo=LOCAL_TZ) if observed_on else utcnow())
+    observed_on = observed_on or local_now(observed_at).date()
+    with transaction():
+        row = Observation(
+            retailer_id=retailer_id, product_id=product_id, observed_on=observed_on, observed_at=observed_at,
+            week=iso_week(observed_on), stock_packs=stock_packs, ordered_packs=ordered_packs,
+            demand_packs=ordered_packs if demand_packs is None else demand_packs, out_of_stock=out_of_stock,
+            pack_price=pack_price, carton_price=carton_price, channel=channel, visit_id=visit_id)
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def week_bounds(label: str) -> tuple[date, date]:
+    """'2026-W47' → (its Monday, the next Monday); ValueError when malformed."""
+    year, _, week = label.partition("-W")
+    monday = date.fromisocalendar(int(year), int(week), 1)
+    return monday, date.fromordinal(monday.toordinal() + 7)

@@ -1,0 +1,123 @@
+"""Promo-item endpoints: staff stock and movements; admin items, inbound, stock, ledger, plans and audit."""
+from flask import g
+
+from ..api import Blueprint
+from ..auth.decorators import roles
+from ..schema_fields import URL_ID
+from ..errors import ErrorSchema
+from ..idempotency import idempotent
+from ..pagination import page_schema
+from . import service
+from .schemas import (AdminMovementQuery, AuditSchema, InboundSchema, PromoItemInSchema, PromoItemListSchema, PromoItemQuery,
+                      PromoItemSchema, MovementInSchema, MovementQuery, MovementSchema, OwnStockListSchema, PromoPlanInSchema,
+                      PromoPlanListSchema, PromoPlanQuery, PromoPlanSchema, PromoStockListSchema, StockQuery)
+
+blp = Blueprint("promo", __name__, description="Promotional items (促销品) and their stock")
+
+
+@blp.route("/staff/stock", methods=["GET"])
+@blp.response(200, OwnStockListSchema)
+@roles("staff")
+def my_stock():
+    return {"items": service.stock_of(g.caller.id)}
+
+
+@blp.route("/staff/stock-movements", methods=["POST"])
+@idempotent
+@blp.arguments(MovementInSchema)
+@blp.response(201, MovementSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="No such item")
+@blp.alt_response(409, schema=ErrorSchema, description="INSUFFICIENT_STOCK; for exchange INSUFFICIENT_POINTS, "
+                                                      "NOT_EXCHANGEABLE or MEMBER_LOCKED")
+@blp.alt_response(422, schema=ErrorSchema, description="VALIDATION_ERROR or IDEMPOTENCY_KEY_REUSED")
+@roles("staff")
+def record_movement(body):
+    """requisition (领用, warehouse → you), distribution (发放), consumption (消耗), exchange (兑换: `member_id`
+    required; the member pays the item's points price in the same transaction), return (退还, you → warehouse)."""
+    return service.move(staff_id=g.caller.id, **body)
+
+
+@blp.route("/staff/stock-movements", methods=["GET"])
+@blp.arguments(MovementQuery, location="query")
+@blp.response(200, page_schema(MovementSchema))
+@roles("staff")
+def my_movements(query):
+    return service.list_movements(staff_id=g.caller.id, **query)
+
+
+@blp.route(f"/staff/stock-movements/<{URL_ID}:movement_id>", methods=["GET"])
+@blp.response(200, MovementSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="Not found, or another staff member's")
+@roles("staff")
+def my_movement(movement_id):
+    return service.get_movement(movement_id, g.caller.id)
+
+
+@blp.route("/admin/promo-items", methods=["POST"])
+@blp.arguments(PromoItemInSchema)
+@blp.response(201, PromoItemSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="ITEM_NAME_TAKEN")
+@roles("admin")
+def admin_create_item(body):
+    return service.create_item(**body)
+
+
+@blp.route("/admin/promo-items", methods=["GET"])
+@blp.arguments(PromoItemQuery, location="query")
+@blp.response(200, PromoItemListSchema)
+@roles("admin")
+def admin_list_items(query):
+    """Every item with its warehouse quantity; `low_stock=true` for the low-stock alerts only."""
+    return {"items": service.list_items(low_only=query["low_stock"])}
+
+
+@blp.route(f"/admin/promo-items/<{URL_ID}:item_id>/inbound", methods=["POST"])
+@idempotent
+@blp.arguments(InboundSchema)
+@blp.response(201, MovementSchema)
+@blp.alt_response(404, schema=ErrorSchema)
+@roles("admin")
+def admin_inbound(body, item_id):
+    return service.inbound(item_id=item_id, recorded_by=g.caller.id, **body)
+
+
+@blp.route("/admin/promo-stock", methods=["GET"])
+@blp.arguments(StockQuery, location="query")
+@blp.response(200, PromoStockListSchema)
+@roles("admin")
+def admin_stock(query):
+    return {"items": service.all_stock(**query)}
+
+
+@blp.route("/admin/promo-stock/audit", methods=["GET"])
+@blp.response(200, AuditSchema)
+@roles("admin")
+def admin_stock_audit():
+    """Locations whose stock on hand differs from the sum of their movements: always empty unless broken."""
+    return {"mismatches": service.audit()}
+
+
+@blp.route("/admin/promo-movements", methods=["GET"])
+@blp.arguments(AdminMovementQuery, location="query")
+@blp.response(200, page_schema(MovementSchema))
+@roles("admin")
+def admin_movements(query):
+    return service.list_movements(**query)
+
+
+@blp.route("/admin/promo-plans", methods=["POST"])
+@blp.arguments(PromoPlanInSchema)
+@blp.response(201, PromoPlanSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="PLAN_EXISTS")
+@roles("admin")
+def admin_create_plan(body):
+    return service.create_plan(**body)
+
+
+@blp.route("/admin/promo-plans", methods=["GET"])
+@blp.arguments(PromoPlanQuery, location="query")
+@blp.response(200, PromoPlanListSchema)
+@roles("admin")
+def admin_plans(query):
+    """Planned vs used per item, region and month."""
+    return {"items": service.list_plans(**query)}

@@ -1,0 +1,34 @@
+"""Fields shared by the field-marketing schemas.
+
+Row ids in URLs, query strings and bodies are 32-bit positive ints, so an absurd id is a 404 or a 422, never an
+integer overflow in the database driver (a 500). Money comes in as a number or a string and is kept as a
+Decimal with 2 places that fits Numeric(10, 2); it goes out as a string ("45.00", API.md).
+"""
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError, fields, validate
+
+MAX_ID = 2**31 - 1
+URL_ID = f"int(max={MAX_ID})"  # route converter: f"/things/<{URL_ID}:thing_id>"
+MAX_MONEY = Decimal("99999999.99")
+
+
+def Id(**kwargs):
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+def _money_range(value):
+    # A plain function, not validate.Range: apispec would print a Decimal bound as a string, which is not OpenAPI.
+    if not Decimal(0) <= value <= MAX_MONEY:
+        raise ValidationError(_l("Must be between 0 and 99999999.99."))
+
+
+def Money(**kwargs):
+    metadata = {"type": "string", "example": "25.00", "description": "yuan, two decimals", **kwargs.pop("metadata", {})}
+    return fields.Decimal(places=2, validate=_money_range, metadata=metadata, **kwargs)
+
+
+def MoneyOut(**kwargs):
+    """Money in an answer: a string with two decimals, documented as one (apispec would say number)."""
+    return fields.Decimal(places=2, as_string=True, metadata={"type": "string", "example": "45.00"}, **kwargs)

@@ -1,0 +1,261 @@
+import random
+
+import pytest
+
+from app.db import transaction
+from app.extensions import db
+from app.members.models import Member
+from app.points.models import LedgerEntry
+from app.points.service import InsufficientPoints, ledger_sum, post_entry
+from app.promo import service
+from app.promo.models import PromoMovement
+
+from ..conftest import requires_postgres, run_concurrently
+from ..factories import create_retailer, create_staff
+
+
+def make_item(name="打火机", points_cost=None, threshold=0, **kw):
+    return service.create_item(name=name, unit="个", unit_cost="2.50", points_cost=points_cost,
+                               low_stock_threshold=threshold, **kw)
+
+
+def stock_up(admin, staff, item, warehouse=100, held=0):
+    service.inbound(item_id=item.id, quantity=warehouse, recorded_by=admin.id)
+    if held:
+        service.move(staff_id=staff.id, kind="requisition", item_id=item.id, quantity=held)
+
+
+def give_points(member_id, points):
+    with transaction():
+        post_entry(member_id, points, "adjust", note="test")
+
+
+def my_quantity(api, who, item_id):
+    rows = api.get("/staff/stock", token=who.token).json["items"]
+    return next((r["quantity"] for r in rows if r["item_id"] == item_id), 0)
+
+
+def test_inbound_requisition_distribution_and_return_keep_every_location_right(api, admin, staff):
+    created = api.post("/admin/promo-items", {"name": "帆布袋", "unit": "个", "unit_cost": "8.5",
+                                              "low_stock_threshold": 30}, token=admin.token)
+    assert created.status_code == 201 and created.json["unit_cost"] == "8.50"
+    item_id = created.json["id"]
+    inbound = api.post(f"/admin/promo-items/{item_id}/inbound", {"quantity": 100, "note": "十一月到货"},
+                       token=admin.token)
+    assert inbound.status_code == 201 and inbound.json["on_hand"] == 100 and inbound.json["kind"] == "inbound"
+    taken = api.post("/staff/stock-movements", {"kind": "requisition", "item_id": item_id, "quantity": 80},
+                     token=staff.token)
+    assert taken.status_code == 201 and taken.json["on_hand"] == 80 and taken.json["warehouse_on_hand"] == 20
+    given = api.post("/staff/stock-movements", {"kind": "distribution", "item_id": item_id, "quantity": 30,
+                                                "retailer_id": create_retailer().id}, token=staff.token)
+    assert given.json["on_hand"] == 50
+    used = api.post("/staff/stock-movements", {"kind": "consumption", "item_id": item_id, "quantity": 5},
+                    token=staff.token)
+    assert used.json["on_hand"] == 45
+    back = api.post("/staff/stock-movements", {"kind": "return", "item_id": item_id, "quantity": 45},
+                    token=staff.token)
+    assert back.json["on_hand"] == 0 and back.json["warehouse_on_hand"] == 65
+    assert api.get("/staff/stock", token=staff.token).json["items"] == [
+        {"item_id": item_id, "name": "帆布袋", "unit": "个", "quantity": 0}]
+    assert api.get("/admin/promo-stock/audit", token=admin.token).json == {"mismatches": []}
+
+
+def test_moving_more_than_on_hand_is_refused_and_changes_nothing(api, admin, staff):
+    item = make_item()
+    stock_up(admin, staff, item, warehouse=10, held=3)
+    for kind in ("distribution", "consumption", "return"):
+        response = api.post("/staff/stock-movements", {"kind": kind, "item_id": item.id, "quantity": 4},
+                            token=staff.token)
+        assert response.status_code == 409 and response.json["error"]["code"] == "INSUFFICIENT_STOCK"
+    too_many = api.post("/staff/stock-movements", {"kind": "requisition", "item_id": item.id, "quantity": 8},
+                        token=staff.token)
+    assert too_many.status_code == 409
+    assert my_quantity(api, staff, item.id) == 3
+    assert db.session.query(PromoMovement).count() == 2
+    assert service.audit() == []
+
+
+def test_exchange_debits_the_members_points_in_the_same_move(api, admin, staff, member):
+    item = make_item(points_cost=50)
+    stock_up(admin, staff, item, held=5)
+    give_points(member.id, 120)
+    response = api.post("/staff/stock-movements", {"kind": "exchange", "item_id": item.id, "quantity": 2,
+                                                   "member_id": member.id}, token=staff.token)
+    assert response.status_code == 201, response.json
+    assert response.json["points"] == 100 and response.json["on_hand"] == 3
+    entry = db.session.query(LedgerEntry).filter_by(member_id=member.id, kind="redeem").one()
+    assert entry.delta == -100 and entry.ref == f"exchange:{response.json['id']}"
+    assert db.session.get(Member, member.id).points_balance == 20 == ledger_sum(member.id)
+
+
+def test_exchange_that_fails_on_points_leaves_stock_untouched(api, admin, staff, member):
+    item = make_item(points_cost=50)
+    stock_up(admin, staff, item, held=5)
+    give_points(member.id, 99)
+    response = api.post("/staff/stock-movements", {"kind": "exchange", "item_id": item.id, "quantity": 2,
+                                                   "member_id": member.id}, token=staff.token)
+    assert response.status_code == 409 and response.json["error"]["code"] == "INSUFFICIENT_POINTS"
+    assert my_quantity(api, staff, item.id) == 5
+    assert db.session.query(PromoMovement).filter_by(kind="exchange").count() == 0
+    assert db.session.get(Member, member.id).points_balance == 99
+    assert service.audit() == []
+
+
+def test_exchange_needs_a_member_and_an_item_with_a_points_price(api, admin, staff, member):
+    priced, unpriced = make_item("扑克牌", points_cost=20), make_item("烟灰缸")
+    stock_up(admin, staff, priced, held=5)
+    stock_up(admin, staff, unpriced, held=5)
+    no_member = api.post("/staff/stock-movements", {"kind": "exchange", "item_id": priced.id, "quantity": 1},
+                         token=staff.token)
+    assert no_member.status_code == 422 and "member_id" in no_member.json["error"]["fields"]
+    response = api.post("/staff/stock-movements", {"kind": "exchange", "item_id": unpriced.id, "quantity": 1,
+                                                   "member_id": member.id}, token=staff.token)
+    assert response.status_code == 409 and response.json["error"]["code"] == "NOT_EXCHANGEABLE"
+
+
+def test_inbound_kind_and_bad_quantities_are_refused_to_staff(api, admin, staff):
+    item = make_item()
+    for body in ({"kind": "inbound", "item_id": item.id, "quantity": 5},
+                 {"kind": "distribution", "item_id": item.id, "quantity": 0},
+                 {"kind": "distribution", "item_id": item.id, "quantity": -2}):
+        assert api.post("/staff/stock-movements", body, token=staff.token).status_code == 422
+    missing = api.post("/staff/stock-movements", {"kind": "requisition", "item_id": 9999, "quantity": 1},
+                       token=staff.token)
+    assert missing.status_code == 404
+
+
+def test_a_repeated_idempotency_key_moves_stock_once(api, admin, staff):
+    item = make_item()
+    stock_up(admin, staff, item, warehouse=10)
+    body = {"kind": "requisition", "item_id": item.id, "quantity": 4}
+    headers = {"Idempotency-Key": "req-1"}
+    first = api.post("/staff/stock-movements", body, token=staff.token, headers=headers)
+    second = api.post("/staff/stock-movements", body, token=staff.token, headers=headers)
+    assert first.status_code == second.status_code == 201 and first.json == second.json
+    assert second.headers.get("Idempotent-Replayed") == "true"
+    assert my_quantity(api, staff, item.id) == 4
+    other = api.post("/staff/stock-movements", {**body, "quantity": 5}, token=staff.token, headers=headers)
+    assert other.status_code == 422 and other.json["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+
+
+def test_staff_never_see_another_staff_members_stock_or_movements_but_admins_do(api, admin, staff):
+    other = create_staff()
+    item = make_item()
+    stock_up(admin, other, item, held=7)
+    theirs = db.session.query(PromoMovement).filter_by(staff_id=other.id).one()
+    assert api.get(f"/staff/stock-movements/{theirs.id}", token=staff.token).status_code == 404
+    assert api.get("/staff/stock", token=staff.token).json["items"] == []
+    assert api.get("/staff/stock-movements", token=staff.token).json["total"] == 0
+    assert api.get(f"/staff/stock-movements/{theirs.id}", token=other.token).status_code == 200
+    rows = api.get("/admin/promo-stock", token=admin.token).json["items"]
+    assert [(r["location"], r["staff_id"], r["quantity"]) for r in rows] == [("warehouse", None, 93),
+                                                                               ("staff", other.id, 7)]
+    assert api.get(f"/admin/promo-movements?staff_id={other.id}", token=admin.token).json["total"] == 1
+
+
+def test_low_stock_alert_when_the_warehouse_falls_under_the_threshold(api, admin, staff, runner):
+    item = make_item(threshold=20)
+    stock_up(admin, staff, item, warehouse=30)
+    assert api.get("/admin/promo-items?low_stock=true", token=admin.token).json["items"] == []
+    service.move(staff_id=staff.id, kind="requisition", item_id=item.id, quantity=11)
+    alerts = api.get("/admin/promo-items?low_stock=true", token=admin.token).json["items"]
+    assert [(a["id"], a["warehouse_quantity"], a["low_stock"]) for a in alerts] == [(item.id, 19, True)]
+    assert runner.invoke(args=["scheduler", "run-once", "promo-low-stock"]).exit_code == 0
+    assert service.report_low_stock() == 1
+
+
+def test_plan_shows_planned_against_used_in_its_region_and_month(api, admin, staff):
+    from app.timeutil import local_today
+
+    item = make_item()
+    stock_up(admin, staff, item, held=50)
+    month = local_today().strftime("%Y-%m")
+    plan = api.post("/admin/promo-plans", {"item_id": item.id, "region_code": "440100", "month": month,
+                                           "quantity": 40}, token=admin.token)
+    assert plan.status_code == 201, plan.json
+    again = api.post("/admin/promo-plans", {"item_id": item.id, "region_code": "440100", "month": month,
+                                            "quantity": 10}, token=admin.token)
+    assert again.status_code == 409
+    service.move(staff_id=staff.id, kind="distribution", item_id=item.id, quantity=6,
+                 retailer_id=create_retailer(region_code="440106").id)          # Guangzhou: counts
+    service.move(staff_id=staff.id, kind="distribution", item_id=item.id, quantity=4,
+                 retailer_id=create_retailer(region_code="430102").id)          # Changsha: does not
+    service.move(staff_id=staff.id, kind="return", item_id=item.id, quantity=5)  # not a use
+    listed = api.get(f"/admin/promo-plans?month={month}", token=admin.token).json["items"]
+    assert [(p["planned"], p["used"], p["remaining"]) for p in listed] == [(40, 6, 34)]
+
+
+@requires_postgres
+def test_concurrent_distributions_from_the_last_units_never_go_negative(app, admin, staff):
+    item = make_item()
+    stock_up(admin, staff, item, warehouse=5, held=5)
+    item_id, staff_id = item.id, staff.id
+
+    def distribute(_i):
+        try:
+            service.move(staff_id=staff_id, kind="distribution", item_id=item_id, quantity=1)
+            return True
+        except service.InsufficientStock:
+            return False
+
+    results = run_concurrently(app, distribute, 20)
+    assert results.count(True) == 5
+    assert service.stock_of(staff_id)[0]["quantity"] == 0
+    assert service.audit() == []
+
+
+@requires_postgres
+def test_concurrent_exchanges_never_overspend_points_or_stock(app, admin, staff, member):
+    item = make_item(points_cost=10)
+    stock_up(admin, staff, item, held=10)
+    give_points(member.id, 30)
+    item_id, staff_id, member_id = item.id, staff.id, member.id
+
+    def exchange(_i):
+        try:
+            service.move(staff_id=staff_id, kind="exchange", item_id=item_id, quantity=1, member_id=member_id)
+            return True
+        except (service.InsufficientStock, InsufficientPoints):
+            return False
+
+    assert run_concurrently(app, exchange, 12).count(True) == 3
+    assert service.stock_of(staff_id)[0]["quantity"] == 7
+    db.session.expire_all()  # the threads changed the member behind this session's back
+    assert db.session.get(Member, member_id).points_balance == 0 == ledger_sum(member_id)
+    assert service.audit() == []
+
+
+@requires_postgres
+def test_a_storm_of_mixed_movements_keeps_the_ledger_equal_to_stock_everywhere(app, admin):
+    items = [make_item(f"物品{i}").id for i in range(2)]
+    staff_ids = [create_staff().id for _ in range(3)]
+    for item_id in items:
+        service.inbound(item_id=item_id, quantity=40, recorded_by=admin.id)
+    kinds = ["requisition", "requisition", "distribution", "consumption", "return"]
+
+    def churn(i):
+        rng = random.Random(i)
+        done = 0
+        for _ in range(15):
+            try:
+                service.move(staff_id=rng.choice(staff_ids), kind=rng.choice(kinds), item_id=rng.choice(items),
+                             quantity=rng.randint(1, 6))
+                done += 1
+            except service.InsufficientStock:
+                pass
+        return done
+
+    assert sum(run_concurrently(app, churn, 12)) > 0
+    assert service.audit() == []
+    assert all(row.quantity >= 0 for row in service.all_stock())
+
+
+def test_a_locked_member_cannot_exchange(api, admin, staff, member):
+    item = make_item(points_cost=10)
+    stock_up(admin, staff, item, held=5)
+    give_points(member.id, 100)
+    assert api.post(f"/admin/members/{member.id}/lock", {"reason": "刷码"}, token=admin.token).status_code == 200
+    response = api.post("/staff/stock-movements", {"kind": "exchange", "item_id": item.id, "quantity": 1,
+                                                   "member_id": member.id}, token=staff.token)
+    assert response.status_code == 409 and response.json["error"]["code"] == "MEMBER_LOCKED"
+    assert my_quantity(api, staff, item.id) == 5
