@@ -1,4 +1,4 @@
-"""Fields shared by the field-marketing schemas.
+"""Fields shared by the feature schemas.
 
 Row ids in URLs, query strings and bodies are 32-bit positive ints, so an absurd id is a 404 or a 422, never an
 integer overflow in the database driver (a 500). Money comes in as a number or a string and is kept as a
@@ -25,10 +25,17 @@ def _money_range(value):
 
 
 def Money(**kwargs):
-    metadata = {"type": "string", "example": "25.00", "description": "yuan, two decimals", **kwargs.pop("metadata", {})}
-    return fields.Decimal(places=2, validate=_money_range, metadata=metadata, **kwargs)
+    """Yuan with two decimals: taken as a number or a string, given back as a string ("45.00")."""
+    metadata = {"type": "string", "example": "45.00", "pattern": r"^\d{1,8}(\.\d{1,2})?$",
+                "description": "yuan, two decimals", **kwargs.pop("metadata", {})}
+    return fields.Decimal(places=2, as_string=True, validate=_money_range, metadata=metadata, **kwargs)
 
 
-def MoneyOut(**kwargs):
-    """Money in an answer: a string with two decimals, documented as one (apispec would say number)."""
-    return fields.Decimal(places=2, as_string=True, metadata={"type": "string", "example": "45.00"}, **kwargs)
+MoneyOut = Money
+
+
+def Text(max_length, min_length=1, **kw):
+    """A one-line text: length-bounded, no control characters (PostgreSQL refuses NUL in text)."""
+    return fields.String(validate=[validate.Length(min=min_length, max=max_length),
+                                   validate.Regexp(r"^[^\x00-\x1f\x7f]*$",
+                                                   error=_l("Control characters are not allowed."))], **kw)

@@ -16,7 +16,7 @@ PHOTO_MAX_SIDE = 1600
 
 class PhotosSchema(Schema):
     photos = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}), load_default=list,
-                         validate=validate.Length(max=MAX_PHOTOS, error=str(_l("At most {max} photos."))))
+                         validate=validate.Length(max=MAX_PHOTOS, error=_l("At most {max} photos.")))
 
 
 class PhotoUrls(fields.Function):

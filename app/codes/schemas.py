@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..pagination import PageQuery
-from ..products.schemas import Text
+from ..schema_fields import Text
 from ..timeutil import LOCAL_TZ
 from .batches import MAX_GENERATED
 from .models import RULE_KINDS

@@ -1,35 +1,11 @@
 """Product shapes: the app's list item, the admin view, and the admin's create and edit bodies."""
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
 from ..pagination import PageQuery
+from ..schema_fields import Money, Text
 
 PRICE_CLASSES = {1: "一类", 2: "二类", 3: "三类", 4: "四类", 5: "五类"}
-
-
-def Text(max_length, min_length=1, **kw):
-    """A one-line text: length-bounded, no control characters (PostgreSQL refuses NUL in text)."""
-    return fields.String(validate=[validate.Length(min=min_length, max=max_length),
-                                   validate.Regexp(r"^[^\x00-\x1f\x7f]*$", error=_l("Control characters are not allowed."))],
-                         **kw)
-
-
-MAX_MONEY = Decimal("99999999.99")  # Numeric(10, 2)
-
-
-def _money_range(value):
-    # A function, not validate.Range: the OpenAPI type is string, where minimum/maximum would be invalid.
-    if not Decimal(0) <= value <= MAX_MONEY:
-        raise ValidationError(_l("Must be between 0 and 99999999.99."))
-
-
-def Money(metadata=None, **kw):
-    """Yuan with two decimals, a string in JSON ("45.00")."""
-    return fields.Decimal(places=2, as_string=True, validate=_money_range,
-                          metadata={"example": "45.00", "type": "string", "pattern": r"^\d{1,8}(\.\d{1,2})?$",
-                                    **(metadata or {})}, **kw)
 
 
 class ProductSchema(Schema):

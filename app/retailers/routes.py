@@ -6,7 +6,7 @@ from ..errors import ErrorSchema
 from ..http import accepts
 from ..pagination import page_schema
 from . import service
-from .schemas import (AdminRetailerQuery, AdminRetailerSchema, ImportFileSchema, ImportFormSchema, ImportResultSchema,
+from .schemas import (AdminRetailerQuery, AdminRetailerSchema, ImportFileSchema, ImportFormSchema, RetailerImportResultSchema,
                       RetailerInSchema, RetailerPatchSchema, RetailerSchema,
                       StaffRetailerQuery)
 
@@ -60,7 +60,7 @@ def admin_update_retailer(changes, retailer_id):
 @blp.route("/admin/retailers/import", methods=["POST"])
 @blp.arguments(ImportFormSchema, location="form")
 @blp.arguments(ImportFileSchema, location="files")
-@blp.response(201, ImportResultSchema)
+@blp.response(201, RetailerImportResultSchema)
 @blp.alt_response(422, schema=ErrorSchema, description="IMPORT_REJECTED (all_or_nothing with bad rows; `errors` "
                                                       "lists them by line) or VALIDATION_ERROR")
 @accepts("multipart/form-data", max_bytes=IMPORT_MAX_BYTES)

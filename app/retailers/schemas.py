@@ -135,6 +135,6 @@ class ImportErrorSchema(Schema):
     message = fields.String(required=True)
 
 
-class ImportResultSchema(Schema):
+class RetailerImportResultSchema(Schema):
     imported = fields.Integer(required=True)
     errors = fields.List(fields.Nested(ImportErrorSchema), required=True)
