@@ -16,6 +16,8 @@ def create_app(config=None):
     from .auth.routes import blp as auth_api
     from .members.routes import blp as members_api
     from .points.routes import blp as points_api
+    from .observations.routes import blp as observations_api
+    from .stats.routes import blp as stats_api
 
     db.init_app(app)
     _init_migrations(app)
@@ -24,7 +26,7 @@ def create_app(config=None):
     i18n.init_app(app)
     _init_limiter(app)
     auth.init_app(app)
-    api.init_app(app, [auth_api, members_api, points_api])
+    api.init_app(app, [auth_api, members_api, points_api, observations_api, stats_api])
     media.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)

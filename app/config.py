@@ -62,6 +62,9 @@ class Config:
     MEMBER_VALIDITY_DAYS = _int("MEMBER_VALIDITY_DAYS", 365)
     SCAN_DAILY_CAP = _int("SCAN_DAILY_CAP", 50)
     CHECKIN_RADIUS_M = _int("CHECKIN_RADIUS_M", 200)
+    # Market-indicator alerts: price index moving more than this percentage week over week; the stable 动销率 band.
+    PRICE_INDEX_ALERT_PCT = float(os.environ.get("PRICE_INDEX_ALERT_PCT") or 5)
+    SELL_THROUGH_BAND = (0.6, 0.8)
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
     PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
 

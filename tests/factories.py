@@ -75,3 +75,35 @@ def create_staff(role="staff", username=None, password=PASSWORD, name="李四"):
     with transaction():
         token, _ttl = issue_token(staff_id=user.id)
     return StaffHandle(user, token, password)
+
+
+def create_product(sku=None, **overrides):
+    """A spec row made directly (the products admin API lives on another branch)."""
+    from decimal import Decimal
+
+    from app.products.models import Product
+
+    n = next(_seq)
+    values = {"sku": sku or f"SKU{n:05d}", "name": f"规格{n}", "brand": "芙蓉王", "pack_price": Decimal("10.00"),
+              "carton_price": Decimal("100.00"), "guide_price": Decimal("10.00"),
+              "wholesale_price": Decimal("85.00"), "price_class": 3}
+    values.update(overrides)
+    with transaction() as session:
+        product = Product(**values)
+        session.add(product)
+    return product
+
+
+def create_retailer(licence_no=None, **overrides):
+    """A retailer row made directly (sample customer unless told otherwise)."""
+    from app.retailers.models import Retailer
+
+    n = next(_seq)
+    values = {"licence_no": licence_no or f"4401{n:08d}", "name": f"便民店{n}", "region_code": "440106",
+              "format": "grocery", "market_type": "urban", "district_type": "residential",
+              "customer_class": "core", "is_sample": True}
+    values.update(overrides)
+    with transaction() as session:
+        retailer = Retailer(**values)
+        session.add(retailer)
+    return retailer

@@ -1,0 +1,81 @@
+"""Market-indicator use cases: one week, a period (month, quarter, year), and the alerts."""
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..products.models import Product
+from .indicators import Components, evaluate
+from .market import compute_week
+from .snapshots import stored_components
+from .weeks import shift_week, weeks_of_period
+
+
+def _product_id(sku):
+    if sku is None:
+        return None
+    product_id = db.session.scalar(select(Product.id).where(Product.sku == sku))
+    if product_id is None:
+        raise ValidationFailed({"sku": [_l("Unknown spec.")]})
+    return product_id
+
+
+def _item(sku, group, components: Components) -> dict:
+    return {"sku": sku, "group": group, **evaluate(components), "retailers": components.retailers}
+
+
+def week_indicators(week: str, sku=None, group_by=None) -> dict:
+    """GET /admin/stats/indicators: one item per spec (and group) observed in weeks t−3..t, computed live
+    from the observations."""
+    rows = compute_week(week, group_by, _product_id(sku))
+    return {"week": week, "items": [_item(r.sku, r.group, r.components) for r in rows]}
+
+
+def period_indicators(period: str, sku=None, group_by=None) -> dict:
+    """A month (2026-11), quarter (2026-Q4) or year (2026): the weekly components of its weeks summed, then
+    the same indicator functions. Stored snapshots are used; weeks without one are computed live.
+    `retailers` is the mean weekly |R(t)|, `weeks` the number of weeks with data."""
+    product_id = _product_id(sku)
+    weeks = weeks_of_period(period)
+    stored = stored_components(weeks, group_by, product_id)
+    have = {key[0] for key in stored}
+    for week in weeks:
+        if week not in have:
+            for row in compute_week(week, group_by, product_id):
+                stored[(week, row.product_id, row.group)] = row.components
+    totals, seen_weeks = {}, {}
+    for (week, pid, group), components in stored.items():
+        key = (pid, group)
+        totals[key] = totals[key] + components if key in totals else components
+        seen_weeks.setdefault(key, set()).add(week)
+    skus = dict(db.session.execute(select(Product.id, Product.sku).where(Product.id.in_({k[0] for k in totals}))).all())
+    items = []
+    for (pid, group), components in totals.items():
+        item = _item(skus[pid], group, components)
+        n = len(seen_weeks[(pid, group)])
+        item.update(retailers=round(components.retailers / n), weeks=n)
+        items.append(item)
+    items.sort(key=lambda i: (i["sku"], i["group"] or ""))
+    return {"period": period, "weeks": weeks, "items": items}
+
+
+def alerts(week: str, threshold_pct=None) -> dict:
+    """Specs to look at in week t: 动销率 outside the stable 60%–80% band, or a price index that moved more
+    than PRICE_INDEX_ALERT_PCT percent from week t−1 (relative change)."""
+    pct = float(current_app.config["PRICE_INDEX_ALERT_PCT"] if threshold_pct is None else threshold_pct)
+    low, high = current_app.config["SELL_THROUGH_BAND"]
+    previous = {r.sku: evaluate(r.components)["price_index"] for r in compute_week(shift_week(week, -1))}
+    items = []
+    for row in compute_week(week):
+        values = evaluate(row.components)
+        rate, index, before = values["sell_through_rate"], values["price_index"], previous.get(row.sku)
+        if rate is not None and not low <= rate <= high:
+            items.append({"sku": row.sku, "kind": "sell_through_out_of_band", "value": rate,
+                          "previous": None, "limit": low if rate < low else high})
+        if index is not None and before:
+            change = round((index - before) / before * 100, 2)
+            if abs(change) > pct:
+                items.append({"sku": row.sku, "kind": "price_index_moved", "value": index, "previous": before,
+                              "change_pct": change, "limit": pct})
+    return {"week": week, "price_index_alert_pct": pct, "sell_through_band": [low, high], "items": items}
