@@ -18,6 +18,7 @@ def create_app(config=None):
     from .points.routes import blp as points_api
     from .observations.routes import blp as observations_api
     from .stats.routes import blp as stats_api
+    from .stats import cli as stats_cli
 
     db.init_app(app)
     _init_migrations(app)
@@ -30,6 +31,7 @@ def create_app(config=None):
     media.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)
+    stats_cli.init_app(app)
     return app
 
 

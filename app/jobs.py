@@ -32,9 +32,17 @@ def _purge_expired_tokens():
     return purge_dead_tokens()
 
 
+def _indicator_snapshots():
+    from .stats.snapshots import snapshot_previous_week
+
+    return snapshot_previous_week()
+
+
 JOBS = [
     Job("purge-idempotency-keys", _purge_idempotency_keys, "interval", {"hours": 1}),
     Job("purge-expired-tokens", _purge_expired_tokens, "cron", {"hour": 3, "minute": 10}),
+    # Monday early morning (Shanghai): last week's market indicators, frozen for history and period figures.
+    Job("indicator-snapshots", _indicator_snapshots, "cron", {"day_of_week": "mon", "hour": 2, "minute": 30}),
 ]
 
 

@@ -35,7 +35,8 @@ def week_indicators(week: str, sku=None, group_by=None) -> dict:
 def period_indicators(period: str, sku=None, group_by=None) -> dict:
     """A month (2026-11), quarter (2026-Q4) or year (2026): the weekly components of its weeks summed, then
     the same indicator functions. Stored snapshots are used; weeks without one are computed live.
-    `retailers` is the mean weekly |R(t)|, `weeks` the number of weeks with data."""
+    Weeks whose group has no observed retailer (R(t) empty) are left out; `weeks` counts the others and
+    `retailers` is their mean |R(t)|."""
     product_id = _product_id(sku)
     weeks = weeks_of_period(period)
     stored = stored_components(weeks, group_by, product_id)
@@ -46,6 +47,8 @@ def period_indicators(period: str, sku=None, group_by=None) -> dict:
                 stored[(week, row.product_id, row.group)] = row.components
     totals, seen_weeks = {}, {}
     for (week, pid, group), components in stored.items():
+        if not components.retailers:
+            continue  # nobody in the group observed that week (a week not collected yet): it says nothing
         key = (pid, group)
         totals[key] = totals[key] + components if key in totals else components
         seen_weeks.setdefault(key, set()).add(week)
