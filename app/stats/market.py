@@ -80,6 +80,10 @@ WHERE r.is_sample = :yes AND o.week = :w0{group_by}
 """
 
 
+_COUNTS = ("listed", "base_p", "sold_p", "demand_p", "oos_p", "base_last", "repurchased", "ordered", "demand", "q",
+           "stock_s")
+
+
 @dataclass
 class Row:
     sku: str
@@ -106,13 +110,11 @@ def compute_week(week: str, group_by: str | None = None, product_id: int | None 
     result = []
     for row in rows:
         product = products[row["product_id"]]
+        counts = {name: int(row[name] or 0) for name in _COUNTS}  # PostgreSQL sums bigints into numerics
         c = Components(
-            retailers=retailers.get(row["grp"], 0), listed=row["listed"], base_p=row["base_p"],
-            sold_p=row["sold_p"], demand_p=row["demand_p"], oos_p=row["oos_p"], base_last=row["base_last"],
-            repurchased=row["repurchased"], ordered=row["ordered"], demand=row["demand"], q=row["q"] or 0,
-            stock_s=row["stock_s"] or 0, q_priced=_dec(row["q_priced"]), q_pack=_dec(row["q_pack"]),
-            q_guide=_dec(row["q_priced"]) * product.guide_price, q_carton=_dec(row["q_carton"]),
-            q_pack_x10=_dec(row["q_pack_x10"]), wholesale=product.wholesale_price)
+            retailers=retailers.get(row["grp"], 0), **counts, q_priced=_dec(row["q_priced"]),
+            q_pack=_dec(row["q_pack"]), q_guide=_dec(row["q_priced"]) * product.guide_price,
+            q_carton=_dec(row["q_carton"]), q_pack_x10=_dec(row["q_pack_x10"]), wholesale=product.wholesale_price)
         result.append(Row(product.sku, product.id, row["grp"], c))
     result.sort(key=lambda r: (r.sku, r.group or ""))
     return result
