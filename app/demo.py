@@ -48,7 +48,36 @@ def seed_members(ctx, count=40):
     ctx["members"] = members
 
 
-SEEDERS = [seed_accounts, seed_members]
+def seed_observations(ctx, weeks=8):
+    """~8 weeks of weekly price and stock observations of the sample retailers, so the market indicators
+    (统计分析) have something to show. Needs the products and retailers seeders; otherwise does nothing."""
+    from datetime import datetime, time
+    from decimal import Decimal
+
+    from .observations.models import CHANNELS
+    from .observations.service import record_observation
+    from .timeutil import LOCAL_TZ, local_today
+
+    products, retailers = ctx.get("products") or [], [r for r in ctx.get("retailers") or [] if r.is_sample]
+    if not products or not retailers:
+        return
+    last_monday = local_today() - timedelta(days=local_today().weekday() + 7)
+    for retailer in retailers:
+        for product in products[:12]:
+            stock = random.randint(0, 40)
+            for n in range(weeks - 1, -1, -1):
+                day = last_monday - timedelta(weeks=n) + timedelta(days=random.randint(0, 4))
+                ordered = random.choice([0, 0, 10, 10, 20, 30])
+                stock = max(0, stock + ordered - random.randint(0, 25))
+                price = product.guide_price * Decimal(random.choice(["0.95", "1.00", "1.00", "1.05", "1.10"]))
+                record_observation(retailer.id, product.id, day,
+                                   datetime.combine(day, time(random.randint(9, 18)), tzinfo=LOCAL_TZ), stock,
+                                   ordered, ordered + random.choice([0, 0, 0, 5]), stock == 0,
+                                   price.quantize(Decimal("0.01")), (price * 10 - 5).quantize(Decimal("0.01")),
+                                   random.choice(CHANNELS))
+
+
+SEEDERS = [seed_accounts, seed_members, seed_observations]
 
 
 def seed_demo(force=False):

@@ -47,7 +47,8 @@ class PoDomain(Domain):
         locale = get_locale()
         if locale is None:
             return NullTranslations()
-        return _compiled(str(locale))
+        # Babel parses "zh_CN" as zh_Hans_CN; the catalogs live under zh_CN (language_territory).
+        return _compiled("_".join(filter(None, (locale.language, locale.territory))))
 
 
 def select_locale():

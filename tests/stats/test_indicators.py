@@ -140,3 +140,8 @@ def test_every_indicator_is_null_on_a_zero_denominator():
 def test_each_indicator_function_states_its_formula():
     for func in ind.INDICATORS.values():
         assert "=" in func.__doc__ and "/" in func.__doc__
+
+
+def test_errors_are_in_chinese_by_default(api, admin):
+    response = api.get("/admin/stats/indicators", token=admin.token, query_string={"week": "2026-47"})
+    assert response.json["error"]["fields"]["week"] == ["必须是 ISO 周，如 2026-W47。"]
