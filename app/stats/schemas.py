@@ -184,10 +184,13 @@ class ActivityItemSchema(Schema):
                                                                     "the period's last day"})
 
 
-class ActivityResultSchema(Schema):
-    granularity = fields.String(required=True)
+class RangeResultSchema(Schema):
     start = fields.Date(data_key="from", required=True)
     end = fields.Date(data_key="to", required=True)
+
+
+class ActivityResultSchema(RangeResultSchema):
+    granularity = fields.String(required=True)
     items = fields.List(fields.Nested(ActivityItemSchema), required=True)
 
 
@@ -199,10 +202,8 @@ class ConsumptionItemSchema(Schema):
     avg_pack_price = fields.String(allow_none=True, required=True)
 
 
-class ConsumptionResultSchema(Schema):
+class ConsumptionResultSchema(RangeResultSchema):
     dimension = fields.String(required=True)
-    start = fields.Date(data_key="from", required=True)
-    end = fields.Date(data_key="to", required=True)
     totals = fields.Nested(ConsumptionItemSchema, required=True)
     items = fields.List(fields.Nested(ConsumptionItemSchema), required=True)
 
@@ -216,10 +217,8 @@ class PointsItemSchema(Schema):
     outstanding = fields.Integer(required=True, metadata={"description": "liability at the period's end"})
 
 
-class PointsResultSchema(Schema):
+class PointsResultSchema(RangeResultSchema):
     granularity = fields.String(required=True)
-    start = fields.Date(data_key="from", required=True)
-    end = fields.Date(data_key="to", required=True)
     items = fields.List(fields.Nested(PointsItemSchema), required=True)
 
 
@@ -245,9 +244,7 @@ class FarScanSchema(Schema):
     created_at = fields.DateTime(required=True)
 
 
-class FraudResultSchema(Schema):
-    start = fields.Date(data_key="from", required=True)
-    end = fields.Date(data_key="to", required=True)
+class FraudResultSchema(RangeResultSchema):
     thresholds = fields.Dict(required=True)
     heavy_scanners = fields.List(fields.Nested(HeavyScannerSchema), required=True)
     shared_ips = fields.List(fields.Nested(SharedIpSchema), required=True)

@@ -55,3 +55,10 @@ def build():
     observe(r6, a, "W46", 0, 0)
     observe(r6, a, "W47", 0, 20, pp="1.00", cp="1.00")
     return {"a": a, "b": b, "r": [r1, r2, r3, r4, r5, r6]}
+
+
+def fetch(api, admin, path, **query):
+    """GET an admin statistics path; asserts 200 and returns the JSON."""
+    response = api.get(path, token=admin.token, query_string=query)
+    assert response.status_code == 200, response.json
+    return response.json

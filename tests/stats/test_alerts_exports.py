@@ -6,7 +6,7 @@ from decimal import Decimal
 from openpyxl import load_workbook
 
 from .. import factories
-from .market_data import WEEK, build, observe
+from .market_data import WEEK, build, fetch, observe
 from .test_indicators import SPEC_A
 
 
@@ -19,9 +19,7 @@ def price_move_scenario(w47_price):
 
 
 def alerts(api, admin, **query):
-    response = api.get("/admin/stats/alerts", token=admin.token, query_string={"week": WEEK, **query})
-    assert response.status_code == 200, response.json
-    return response.json
+    return fetch(api, admin, "/admin/stats/alerts", **{"week": WEEK, **query})
 
 
 def test_sell_through_outside_the_band_is_flagged(api, admin):

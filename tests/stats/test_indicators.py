@@ -11,7 +11,7 @@ from app.stats.indicators import Components
 from app.timeutil import LOCAL_TZ
 
 from .. import factories
-from .market_data import WEEK, build, observe
+from .market_data import WEEK, build, fetch, observe
 
 SPEC_A = {
     # listed r1 r2 r4 r5 of R(t) 5; ordered in P: r1 r2 r3; of which ordered in t: r1; demand in t: r1 r2;
@@ -44,9 +44,7 @@ A_BY_FORMAT = [
 
 
 def indicators(api, admin, **query):
-    response = api.get("/admin/stats/indicators", token=admin.token, query_string={"week": WEEK, **query})
-    assert response.status_code == 200, response.json
-    return response.json
+    return fetch(api, admin, "/admin/stats/indicators", **{"week": WEEK, **query})
 
 
 def test_week_indicators_match_the_hand_computed_table(api, admin):

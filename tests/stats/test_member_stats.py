@@ -12,6 +12,7 @@ from app.points.service import post_entry
 from app.timeutil import local_today
 
 from .. import factories
+from .market_data import fetch
 
 _codes = itertools.count(1)
 
@@ -42,12 +43,6 @@ def scan(handle, product, when, ip=None, lat=None, lon=None, region="440106"):
                          created_at=when))
 
 
-def get(api, admin, path, **query):
-    response = api.get(path, token=admin.token, query_string=query)
-    assert response.status_code == 200, response.json
-    return response.json
-
-
 def years_ago(years, days=0):
     today = local_today()
     return today.replace(year=today.year - years) - timedelta(days=days)
@@ -57,11 +52,11 @@ def test_members_by_city_and_province_with_filters(api, admin):
     join("440106")
     join("440104", preferred_category="slim")
     join("430102")
-    body = get(api, admin, "/admin/stats/members", by="city")
+    body = fetch(api, admin, "/admin/stats/members", by="city")
     assert body == {"dimension": "city", "total": 3, "items": [{"key": "440100", "count": 2},
                                                                {"key": "430100", "count": 1}]}
-    assert get(api, admin, "/admin/stats/members", by="county", region="440000")["total"] == 2
-    assert get(api, admin, "/admin/stats/members", by="province", preferred_category="slim")["items"] == [
+    assert fetch(api, admin, "/admin/stats/members", by="county", region="440000")["total"] == 2
+    assert fetch(api, admin, "/admin/stats/members", by="province", preferred_category="slim")["items"] == [
         {"key": "440000", "count": 1}]
 
 
@@ -69,9 +64,9 @@ def test_members_by_age_band_uses_exact_ages(api, admin):
     join(birth=years_ago(25))             # 25 today
     join(birth=years_ago(25, days=-1))    # 25 tomorrow: still 24
     join(birth=years_ago(70))
-    items = get(api, admin, "/admin/stats/members", by="age_band")["items"]
+    items = fetch(api, admin, "/admin/stats/members", by="age_band")["items"]
     assert sorted((i["key"], i["count"]) for i in items) == [("18_24", 1), ("25_34", 1), ("65_plus", 1)]
-    assert get(api, admin, "/admin/stats/members", by="gender", age_band="25_34")["total"] == 1
+    assert fetch(api, admin, "/admin/stats/members", by="gender", age_band="25_34")["total"] == 1
 
 
 def test_new_scanning_and_active_members_per_day_and_week(api, admin):
@@ -80,10 +75,10 @@ def test_new_scanning_and_active_members_per_day_and_week(api, admin):
     new = join(joined=at(date(2026, 11, 17)))
     scan(old, spec, at(date(2026, 10, 20)))   # within 30 days of 11-17 (10-19 .. 11-17)
     scan(new, spec, at(date(2026, 11, 17), hour=23))
-    days = get(api, admin, "/admin/stats/members/activity", **{"from": "2026-11-17", "to": "2026-11-19"})
+    days = fetch(api, admin, "/admin/stats/members/activity", **{"from": "2026-11-17", "to": "2026-11-19"})
     assert [(i["period"], i["new"], i["scanning"], i["active"]) for i in days["items"]] == [
         ("2026-11-17", 1, 1, 2), ("2026-11-18", 0, 0, 2), ("2026-11-19", 0, 0, 1)]
-    weeks = get(api, admin, "/admin/stats/members/activity", granularity="week",
+    weeks = fetch(api, admin, "/admin/stats/members/activity", granularity="week",
                 **{"from": "2026-11-09", "to": "2026-11-22"})
     assert [(i["period"], i["new"], i["scanning"], i["active"]) for i in weeks["items"]] == [
         ("2026-W46", 0, 0, 1), ("2026-W47", 1, 1, 1)]
@@ -98,14 +93,14 @@ def test_consumption_by_product_price_class_and_week(api, admin):
     scan(two, soft, at(date(2026, 11, 10)), region="430102")
     scan(two, hard, at(date(2026, 11, 10)), region="430102")
     query = {"from": "2026-11-01", "to": "2026-11-20"}
-    body = get(api, admin, "/admin/stats/consumption", by="product", **query)
+    body = fetch(api, admin, "/admin/stats/consumption", by="product", **query)
     assert body["items"] == [
         {"key": "SOFT", "packs": 4, "members": 2, "amount": "40.00", "avg_pack_price": "10.00"},
         {"key": "HARD", "packs": 1, "members": 1, "amount": "50.00", "avg_pack_price": "50.00"}]
     assert body["totals"] == {"key": None, "packs": 5, "members": 2, "amount": "90.00", "avg_pack_price": "18.00"}
-    weeks = get(api, admin, "/admin/stats/consumption", by="week", **query)["items"]
+    weeks = fetch(api, admin, "/admin/stats/consumption", by="week", **query)["items"]
     assert [(i["key"], i["packs"]) for i in weeks] == [("2026-W46", 2), ("2026-W47", 3)]
-    by_city = get(api, admin, "/admin/stats/consumption", by="city", price_class=3, **query)["items"]
+    by_city = fetch(api, admin, "/admin/stats/consumption", by="city", price_class=3, **query)["items"]
     assert [(i["key"], i["packs"]) for i in by_city] == [("440100", 3), ("430100", 1)]
 
 
@@ -117,7 +112,7 @@ def test_points_issued_spent_expired_and_outstanding(api, admin):
         post_entry(one.id, 10, "refund", now=at(date(2026, 11, 10)))
         post_entry(one.id, -20, "expire", now=at(date(2026, 11, 10)))
         post_entry(one.id, 5, "campaign_bonus", now=at(date(2026, 10, 30)))   # before the range
-    body = get(api, admin, "/admin/stats/points", granularity="week", **{"from": "2026-11-02", "to": "2026-11-15"})
+    body = fetch(api, admin, "/admin/stats/points", granularity="week", **{"from": "2026-11-02", "to": "2026-11-15"})
     assert body["items"] == [
         {"period": "2026-W45", "issued": 100, "spent": 30, "expired": 0, "adjusted": 0, "outstanding": 75},
         {"period": "2026-W46", "issued": 0, "spent": -10, "expired": 20, "adjusted": 0, "outstanding": 65}]
@@ -132,7 +127,7 @@ def test_fraud_signals(api, admin):
         scan(busy, spec, at(day), ip="10.0.0.9")
     scan(a, spec, at(day), ip="10.0.0.9", lat=39.90, lon=116.40)   # Beijing, ~1900 km from Guangzhou
     scan(b, spec, at(day), ip="10.0.0.1", lat=23.14, lon=113.33)   # next door
-    body = get(api, admin, "/admin/stats/fraud", scans_per_day=4, members_per_ip=2,
+    body = fetch(api, admin, "/admin/stats/fraud", scans_per_day=4, members_per_ip=2,
                **{"from": "2026-11-18", "to": "2026-11-18"})
     assert [(h["member_id"], h["scans"], h["phone"][3:7]) for h in body["heavy_scanners"]] == [(busy.id, 4, "****")]
     assert body["shared_ips"] == [{"client_ip": "10.0.0.9", "members": 2, "scans": 5}]
