@@ -9,7 +9,7 @@ from ..products.models import Product
 from .indicators import Components, evaluate
 from .market import compute_week
 from .snapshots import stored_components
-from .weeks import shift_week, weeks_of_period
+from .weeks import parse_week, shift_week, weeks_between, weeks_of_period
 
 
 def _product_id(sku):
@@ -32,27 +32,35 @@ def week_indicators(week: str, sku=None, group_by=None) -> dict:
     return {"week": week, "items": [_item(r.sku, r.group, r.components) for r in rows]}
 
 
+def _weekly_components(weeks, group_by, product_id):
+    """{(week, product_id, group): Components}: stored snapshots, and live figures for weeks without one."""
+    found = stored_components(weeks, group_by, product_id)
+    have = {key[0] for key in found}
+    for week in weeks:
+        if week not in have:
+            for row in compute_week(week, group_by, product_id):
+                found[(week, row.product_id, row.group)] = row.components
+    return found
+
+
+def _skus(product_ids):
+    return dict(db.session.execute(select(Product.id, Product.sku).where(Product.id.in_(set(product_ids)))).all())
+
+
 def period_indicators(period: str, sku=None, group_by=None) -> dict:
     """A month (2026-11), quarter (2026-Q4) or year (2026): the weekly components of its weeks summed, then
     the same indicator functions. Stored snapshots are used; weeks without one are computed live.
     Weeks whose group has no observed retailer (R(t) empty) are left out; `weeks` counts the others and
     `retailers` is their mean |R(t)|."""
-    product_id = _product_id(sku)
     weeks = weeks_of_period(period)
-    stored = stored_components(weeks, group_by, product_id)
-    have = {key[0] for key in stored}
-    for week in weeks:
-        if week not in have:
-            for row in compute_week(week, group_by, product_id):
-                stored[(week, row.product_id, row.group)] = row.components
     totals, seen_weeks = {}, {}
-    for (week, pid, group), components in stored.items():
+    for (week, pid, group), components in _weekly_components(weeks, group_by, _product_id(sku)).items():
         if not components.retailers:
             continue  # nobody in the group observed that week (a week not collected yet): it says nothing
         key = (pid, group)
         totals[key] = totals[key] + components if key in totals else components
         seen_weeks.setdefault(key, set()).add(week)
-    skus = dict(db.session.execute(select(Product.id, Product.sku).where(Product.id.in_({k[0] for k in totals}))).all())
+    skus = _skus(k[0] for k in totals)
     items = []
     for (pid, group), components in totals.items():
         item = _item(skus[pid], group, components)
@@ -61,6 +69,15 @@ def period_indicators(period: str, sku=None, group_by=None) -> dict:
         items.append(item)
     items.sort(key=lambda i: (i["sku"], i["group"] or ""))
     return {"period": period, "weeks": weeks, "items": items}
+
+
+def indicator_history(sku: str, first: str, last: str, group_by=None) -> dict:
+    """The weekly series of one spec from week `first` to `last` (charts, trends): snapshots where stored,
+    live otherwise; each item also names its `week`."""
+    found = _weekly_components(weeks_between(first, last), group_by, _product_id(sku))
+    items = [{"week": week, **_item(sku, group, components)} for (week, _pid, group), components in found.items()]
+    items.sort(key=lambda i: (parse_week(i["week"]), i["group"] or ""))
+    return {"sku": sku, "first": first, "last": last, "items": items}
 
 
 def alerts(week: str, threshold_pct=None) -> dict:

@@ -10,7 +10,7 @@ from .exports import export
 from .fraud import fraud_signals
 from .points import points_economy
 from .schemas import (ActivityQuery, ActivityResultSchema, AlertQuery, AlertResultSchema, ConsumptionQuery,
-                      ConsumptionResultSchema, FraudQuery, FraudResultSchema, IndicatorQuery, IndicatorResultSchema,
+                      ConsumptionResultSchema, FraudQuery, FraudResultSchema, HistoryQuery, HistoryResultSchema, IndicatorQuery, IndicatorResultSchema,
                       MembersByQuery, MembersByResultSchema, PeriodQuery, PeriodResultSchema, PointsQuery,
                       PointsResultSchema)
 
@@ -41,6 +41,16 @@ def indicators(query):
 def period_indicators(query):
     fmt = query.pop("format")
     return _answer(market_service.period_indicators(**query), fmt, f"indicators-{query['period']}")
+
+
+@blp.route("/admin/stats/indicators/history", methods=["GET"])
+@blp.arguments(HistoryQuery, location="query")
+@blp.response(200, HistoryResultSchema)
+@blp.alt_response(422, schema=ErrorSchema)
+@roles("admin")
+def indicator_history(query):
+    fmt = query.pop("format")
+    return _answer(market_service.indicator_history(**query), fmt, f"indicators-{query['sku']}-history")
 
 
 @blp.route("/admin/stats/alerts", methods=["GET"])

@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from ..members.models import INCOME_BANDS, OCCUPATIONS, PREFERRED_CATEGORIES, PRICE_TIERS
 from ..timeutil import local_today
@@ -13,6 +13,7 @@ from .periods import GRANULARITIES
 from .weeks import parse_week, weeks_of_period
 
 MAX_RANGE_DAYS = 3 * 366
+MAX_HISTORY_WEEKS = 157
 
 INDICATOR_FIELDS = ("listing_rate", "sell_through_rate", "repeat_demand_rate", "out_of_stock_rate",
                     "repurchase_rate", "fill_rate", "price_index", "carton_pack_ratio", "stock_sales_ratio",
@@ -56,6 +57,21 @@ class PeriodQuery(ExportQuery):
             raise ValidationError(_l("Must be a year (2026), a quarter (2026-Q4) or a month (2026-11).")) from None
 
 
+class HistoryQuery(ExportQuery):
+    sku = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    first = WeekField(data_key="from", required=True, metadata={"example": "2026-W30"})
+    last = WeekField(data_key="to", required=True, metadata={"example": "2026-W47"})
+    group_by = fields.String(validate=validate.OneOf(list(GROUPS)))
+
+    @validates_schema
+    def _span(self, data, **_):
+        if "first" in data and "last" in data:
+            weeks = (parse_week(data["last"]) - parse_week(data["first"])).days // 7 + 1
+            if not 1 <= weeks <= MAX_HISTORY_WEEKS:
+                raise ValidationError(_l("From 1 to %(n)d weeks, `from` first.", n=MAX_HISTORY_WEEKS),
+                                      field_name="from")
+
+
 class AlertQuery(ExportQuery):
     week = WeekField(required=True, metadata={"example": "2026-W47"})
     threshold_pct = fields.Float(validate=validate.Range(min=0, max=1000),
@@ -75,6 +91,17 @@ def _indicator_item(extra=None):
 IndicatorItemSchema = type("IndicatorItemSchema", (Schema,), _indicator_item())
 PeriodItemSchema = type("PeriodIndicatorItemSchema", (Schema,), _indicator_item({
     "weeks": fields.Integer(required=True)}))
+
+
+HistoryItemSchema = type("IndicatorHistoryItemSchema", (Schema,), _indicator_item({
+    "week": fields.String(required=True)}))
+
+
+class HistoryResultSchema(Schema):
+    sku = fields.String(required=True)
+    first = fields.String(data_key="from", required=True)
+    last = fields.String(data_key="to", required=True)
+    items = fields.List(fields.Nested(HistoryItemSchema), required=True)
 
 
 class IndicatorResultSchema(Schema):

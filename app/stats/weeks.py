@@ -24,6 +24,12 @@ def shift_week(label: str, weeks: int) -> str:
     return iso_week(parse_week(label) + timedelta(weeks=weeks))
 
 
+def weeks_between(first: str, last: str) -> list[str]:
+    """Every ISO week from first to last, both included (empty when last comes before first)."""
+    start, end = parse_week(first), parse_week(last)
+    return [iso_week(start + timedelta(weeks=n)) for n in range((end - start).days // 7 + 1)]
+
+
 def previous_week(now=None) -> str:
     """The last complete week in Asia/Shanghai: the one the Monday job computes."""
     return iso_week(local_today(now) - timedelta(days=7))

@@ -9,7 +9,7 @@ from app.stats.models import IndicatorSnapshot
 from app.stats.snapshots import recompute_week, snapshot_previous_week
 from app.stats.weeks import weeks_of_period
 
-from .market_data import WEEK, build, observe
+from .market_data import WEEK, build, fetch, observe
 from .test_indicators import SPEC_A
 
 MONDAY_MORNING = datetime(2026, 11, 22, 18, 30, tzinfo=timezone.utc)  # Mon 23 Nov 02:30 in Shanghai
@@ -96,3 +96,18 @@ def test_weeks_of_periods_follow_the_thursday_rule():
 def test_bad_period_is_422(api, admin):
     response = api.get("/admin/stats/indicators/period", token=admin.token, query_string={"period": "2026-13"})
     assert response.status_code == 422 and "period" in response.json["error"]["fields"]
+
+
+def test_history_lists_each_week_from_snapshots_or_live(api, admin):
+    build()
+    recompute_week(WEEK)
+    body = fetch(api, admin, "/admin/stats/indicators/history", sku="A", **{"from": "2026-W46", "to": WEEK})
+    assert [(i["week"], i["retailers"]) for i in body["items"]] == [("2026-W46", 3), (WEEK, 5)]
+    assert body["items"][1] == {"week": WEEK, **SPEC_A}
+    assert (body["from"], body["to"]) == ("2026-W46", WEEK)
+
+
+def test_history_with_the_weeks_reversed_is_422(api, admin):
+    response = api.get("/admin/stats/indicators/history", token=admin.token,
+                       query_string={"sku": "A", "from": WEEK, "to": "2026-W40"})
+    assert response.status_code == 422 and "from" in response.json["error"]["fields"]
