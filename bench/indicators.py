@@ -4,7 +4,9 @@ Creates (drops and recreates) its own database, migrates it, bulk-loads R sample
 of observations with INSERT … SELECT generate_series (plus a second, later observation for 5% of the pairs in
 the measured week, so "the last one counts" has work to do), then times:
   - service: app.stats.market.compute_week(week) (and grouped by format), what GET /admin/stats/indicators runs;
-  - bare:    SELECT product_id, count(*), sum(...) FROM observations WHERE week = :w GROUP BY product_id.
+  - bare:    SELECT product_id, count(*), sum(...) FROM observations WHERE week = :w GROUP BY product_id;
+  - dedupe:  the window that picks the last observation of each (retailer, spec, week) in t−3..t, alone.
+Every figure is the median of --repeat warm runs.
 
 Run from the repo root:
   .venv/bin/python bench/indicators.py [--retailers 5000] [--specs 50] [--weeks 52] [--repeat 5]
@@ -28,6 +30,12 @@ from app.observations.service import iso_week  # noqa: E402
 WEEK = "2026-W47"
 BARE_SQL = """SELECT product_id, count(*), sum(stock_packs), sum(ordered_packs), sum(demand_packs)
               FROM observations WHERE week = :w GROUP BY product_id"""
+# The floor set by the definitions themselves: weeks t−3..t read, and the last observation of each
+# (retailer, spec, week) picked, before any indicator is computed.
+DEDUPE_SQL = """SELECT count(*) FROM (
+                  SELECT ROW_NUMBER() OVER (PARTITION BY retailer_id, product_id, week
+                                            ORDER BY observed_at DESC, id DESC) AS rn
+                  FROM observations WHERE week IN ('2026-W44', '2026-W45', '2026-W46', :w)) x WHERE rn = 1"""
 
 
 def recreate_database(url):
@@ -134,10 +142,12 @@ def main():
             print(f"loaded {rows:,} observations ({args.retailers} retailers × {args.specs} specs × "
                   f"{args.weeks} weeks + 5% repeats in {WEEK}) in {seconds:.0f} s")
         bare = timed(lambda: db.session.execute(sa.text(BARE_SQL), {"w": WEEK}).all(), args.repeat)
+        dedupe = timed(lambda: db.session.execute(sa.text(DEDUPE_SQL), {"w": WEEK}).all(), args.repeat)
         service = timed(lambda: compute_week(WEEK), args.repeat)
         grouped = timed(lambda: compute_week(WEEK, "format"), args.repeat)
         items = len(compute_week(WEEK))
     print(f"bare SQL aggregate (one week, GROUP BY spec): {bare * 1000:8.1f} ms")
+    print(f"bare dedupe of weeks t-3..t (last counts):   {dedupe * 1000:8.1f} ms  ratio {dedupe / bare:5.1f}x")
     print(f"indicators, one week ({items} specs):           {service * 1000:8.1f} ms  ratio {service / bare:5.1f}x")
     print(f"indicators, grouped by format:               {grouped * 1000:8.1f} ms  ratio {grouped / bare:5.1f}x")
 
