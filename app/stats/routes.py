@@ -1,4 +1,6 @@
-"""Admin statistics endpoints (统计分析). Each answers JSON, or a CSV / XLSX download with ?format=."""
+"""Admin statistics endpoints (统计分析). Each answers JSON, or a CSV / XLSX download with ?format=csv|xlsx."""
+from functools import wraps
+
 from flask import current_app
 
 from ..api import Blueprint
@@ -10,113 +12,100 @@ from .exports import export
 from .fraud import fraud_signals
 from .points import points_economy
 from .schemas import (ActivityQuery, ActivityResultSchema, AlertQuery, AlertResultSchema, ConsumptionQuery,
-                      ConsumptionResultSchema, FraudQuery, FraudResultSchema, HistoryQuery, HistoryResultSchema, IndicatorQuery, IndicatorResultSchema,
-                      MembersByQuery, MembersByResultSchema, PeriodQuery, PeriodResultSchema, PointsQuery,
-                      PointsResultSchema)
+                      ConsumptionResultSchema, FraudQuery, FraudResultSchema, HistoryQuery, HistoryResultSchema,
+                      IndicatorQuery, IndicatorResultSchema, MembersByQuery, MembersByResultSchema, PeriodQuery,
+                      PeriodResultSchema, PointsQuery, PointsResultSchema)
 
 blp = Blueprint("stats", __name__, description="Statistics and market indicators (统计分析, 三维五率)")
 
 
-def _answer(result, fmt, name, items_key="items"):
-    if fmt == "json":
-        return result
-    return export(result[items_key], name, fmt)
+def stat_view(path, query_schema, result_schema, filename, rows=lambda result: result["items"]):
+    """Register an admin GET view: `compute(query)` gives the JSON answer; with ?format=csv|xlsx its rows
+    are sent as a download named filename(query)."""
+
+    def decorator(compute):
+        @blp.route(path, methods=["GET"], endpoint=compute.__name__)
+        @blp.arguments(query_schema, location="query")
+        @blp.response(200, result_schema)
+        @blp.alt_response(422, schema=ErrorSchema, description="Invalid query (VALIDATION_ERROR)")
+        @roles("admin")
+        @wraps(compute)
+        def view(query):
+            fmt = query.pop("format")
+            result = compute(query)
+            return result if fmt == "json" else export(rows(result), filename(query), fmt)
+
+        return view
+
+    return decorator
 
 
-@blp.route("/admin/stats/indicators", methods=["GET"])
-@blp.arguments(IndicatorQuery, location="query")
-@blp.response(200, IndicatorResultSchema)
-@blp.alt_response(422, schema=ErrorSchema, description="Bad week, group_by or unknown sku")
-@roles("admin")
+@stat_view("/admin/stats/indicators", IndicatorQuery, IndicatorResultSchema, lambda q: f"indicators-{q['week']}")
 def indicators(query):
-    fmt = query.pop("format")
-    return _answer(market_service.week_indicators(**query), fmt, f"indicators-{query['week']}")
+    """Market indicators of one week, per spec (and group); definitions in DOMAIN.md."""
+    return market_service.week_indicators(**query)
 
 
-@blp.route("/admin/stats/indicators/period", methods=["GET"])
-@blp.arguments(PeriodQuery, location="query")
-@blp.response(200, PeriodResultSchema)
-@blp.alt_response(422, schema=ErrorSchema)
-@roles("admin")
+@stat_view("/admin/stats/indicators/period", PeriodQuery, PeriodResultSchema,
+           lambda q: f"indicators-{q['period']}")
 def period_indicators(query):
-    fmt = query.pop("format")
-    return _answer(market_service.period_indicators(**query), fmt, f"indicators-{query['period']}")
+    """Market indicators of a month, quarter or year (the weekly components summed)."""
+    return market_service.period_indicators(**query)
 
 
-@blp.route("/admin/stats/indicators/history", methods=["GET"])
-@blp.arguments(HistoryQuery, location="query")
-@blp.response(200, HistoryResultSchema)
-@blp.alt_response(422, schema=ErrorSchema)
-@roles("admin")
+@stat_view("/admin/stats/indicators/history", HistoryQuery, HistoryResultSchema,
+           lambda q: f"indicators-{q['sku']}-history")
 def indicator_history(query):
-    fmt = query.pop("format")
-    return _answer(market_service.indicator_history(**query), fmt, f"indicators-{query['sku']}-history")
+    """Weekly series of one spec's indicators."""
+    return market_service.indicator_history(**query)
 
 
-@blp.route("/admin/stats/alerts", methods=["GET"])
-@blp.arguments(AlertQuery, location="query")
-@blp.response(200, AlertResultSchema)
-@blp.alt_response(422, schema=ErrorSchema)
-@roles("admin")
+@stat_view("/admin/stats/alerts", AlertQuery, AlertResultSchema, lambda q: f"alerts-{q['week']}")
 def alerts(query):
-    fmt = query.pop("format")
-    return _answer(market_service.alerts(**query), fmt, f"alerts-{query['week']}")
+    """Specs whose 动销率 leaves the 60–80% band or whose price index moved more than the threshold."""
+    return market_service.alerts(**query)
 
 
-@blp.route("/admin/stats/members", methods=["GET"])
-@blp.arguments(MembersByQuery, location="query")
-@blp.response(200, MembersByResultSchema)
-@blp.alt_response(422, schema=ErrorSchema)
-@roles("admin")
+@stat_view("/admin/stats/members", MembersByQuery, MembersByResultSchema, lambda q: f"members-by-{q['by']}")
 def members_by(query):
-    fmt, by = query.pop("format"), query.pop("by")
-    return _answer(members.members_by(by, query), fmt, f"members-by-{by}")
+    """Members counted by one dimension, filtered by any others."""
+    filters = {k: v for k, v in query.items() if k != "by"}
+    return members.members_by(query["by"], filters)
 
 
-@blp.route("/admin/stats/members/activity", methods=["GET"])
-@blp.arguments(ActivityQuery, location="query")
-@blp.response(200, ActivityResultSchema)
-@blp.alt_response(422, schema=ErrorSchema)
-@roles("admin")
+@stat_view("/admin/stats/members/activity", ActivityQuery, ActivityResultSchema,
+           lambda q: f"member-activity-{q['granularity']}")
 def member_activity(query):
-    fmt, start, end, granularity = query.pop("format"), query.pop("start"), query.pop("end"), query.pop("granularity")
-    return _answer(members.member_activity(start, end, granularity, query), fmt, f"member-activity-{granularity}")
+    """New, scanning and active members per day, week or month."""
+    filters = {k: v for k, v in query.items() if k in members.FILTERS}
+    return members.member_activity(query["start"], query["end"], query["granularity"], filters)
 
 
-@blp.route("/admin/stats/consumption", methods=["GET"])
-@blp.arguments(ConsumptionQuery, location="query")
-@blp.response(200, ConsumptionResultSchema)
-@blp.alt_response(422, schema=ErrorSchema)
-@roles("admin")
+@stat_view("/admin/stats/consumption", ConsumptionQuery, ConsumptionResultSchema,
+           lambda q: f"consumption-by-{q['by']}")
 def consumption(query):
-    fmt, by, start, end = query.pop("format"), query.pop("by"), query.pop("start"), query.pop("end")
-    sku, price_class = query.pop("sku", None), query.pop("price_class", None)
-    result = consumption_by(by, start, end, query, sku=sku, price_class=price_class)
-    return _answer(result, fmt, f"consumption-by-{by}")
+    """Packs scanned (consumption) by spec, price class, region or time, with the amount at retail price."""
+    filters = {k: v for k, v in query.items() if k in members.FILTERS}
+    return consumption_by(query["by"], query["start"], query["end"], filters, sku=query.get("sku"),
+                          price_class=query.get("price_class"))
 
 
-@blp.route("/admin/stats/points", methods=["GET"])
-@blp.arguments(PointsQuery, location="query")
-@blp.response(200, PointsResultSchema)
-@blp.alt_response(422, schema=ErrorSchema)
-@roles("admin")
+@stat_view("/admin/stats/points", PointsQuery, PointsResultSchema, lambda q: f"points-{q['granularity']}")
 def points(query):
-    result = points_economy(query["start"], query["end"], query["granularity"])
-    return _answer(result, query["format"], f"points-{query['granularity']}")
+    """Points issued, spent, expired and outstanding (the liability) per period."""
+    return points_economy(query["start"], query["end"], query["granularity"])
 
 
-@blp.route("/admin/stats/fraud", methods=["GET"])
-@blp.arguments(FraudQuery, location="query")
-@blp.response(200, FraudResultSchema)
-@blp.alt_response(422, schema=ErrorSchema)
-@roles("admin")
+def _fraud_rows(result):
+    return [{"signal": name, **row} for name in ("heavy_scanners", "shared_ips", "far_scans") for row in result[name]]
+
+
+@stat_view("/admin/stats/fraud", FraudQuery, FraudResultSchema, lambda q: f"fraud-{q['start']}-{q['end']}",
+           rows=_fraud_rows)
 def fraud(query):
+    """Fraud signals: heavy scanners, shared IPs, scans far from the member's region."""
     config = current_app.config
-    result = fraud_signals(query["start"], query["end"],
-                           query.get("scans_per_day") or config["FRAUD_SCANS_PER_DAY"],
-                           query.get("members_per_ip") or config["FRAUD_MEMBERS_PER_IP"],
-                           query.get("far_km") or config["FRAUD_FAR_KM"])
-    if query["format"] == "json":
-        return result
-    rows = [{"signal": name, **row} for name in ("heavy_scanners", "shared_ips", "far_scans") for row in result[name]]
-    return export(rows, f"fraud-{query['start']}-{query['end']}", query["format"])
+    return fraud_signals(query["start"], query["end"],
+                         query.get("scans_per_day") or config["FRAUD_SCANS_PER_DAY"],
+                         query.get("members_per_ip") or config["FRAUD_MEMBERS_PER_IP"],
+                         query.get("far_km") or config["FRAUD_FAR_KM"])

@@ -158,3 +158,16 @@ def test_member_stats_export_as_xlsx(api, admin):
 def test_members_cannot_read_statistics(api, member):
     for path in ("/admin/stats/members?by=city", "/admin/stats/points", "/admin/stats/fraud"):
         assert api.get(path, token=member.token).status_code == 403
+
+
+def test_fraud_signals_export_as_csv_with_the_signal_named(api, admin):
+    spec = factories.create_product()
+    one, two = join(), join()
+    for handle in (one, two):
+        scan(handle, spec, at(date(2026, 11, 18)), ip="10.0.0.7")
+    response = api.get("/admin/stats/fraud", token=admin.token,
+                       query_string={"from": "2026-11-18", "to": "2026-11-18", "members_per_ip": 2, "format": "csv"})
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == 'attachment; filename="fraud-2026-11-18-2026-11-18.csv"'
+    lines = response.data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("signal,") and lines[1].startswith("shared_ips,10.0.0.7,2,2")
