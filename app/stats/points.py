@@ -6,7 +6,10 @@ from datetime import date
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..members.models import Member
 from ..points.models import LedgerEntry
+from ..timeutil import local_today
+from .members import member_conditions
 from .periods import buckets
 from .sqltime import as_date, local_date
 
@@ -14,14 +17,17 @@ ISSUING_KINDS = ("scan", "complaint_reward", "referral_bonus", "campaign_bonus")
 SPENDING_KINDS = ("redeem", "refund")  # refunds give back what a cancelled redemption spent
 
 
-def points_economy(start: date, end: date, granularity: str) -> dict:
+def points_economy(start: date, end: date, granularity: str, filters: dict | None = None, now=None) -> dict:
     """Per day, week or month: `issued` (Σ earnings), `spent` (redeemed net of refunds), `expired`,
     `adjusted` (manual corrections, either sign) and `outstanding` (Σ of every delta up to the period's end,
-    which is the sum of all balances then)."""
+    which is the sum of all balances then). Member filters narrow it to a segment's points."""
     day = local_date(LedgerEntry.created_at)
-    before = db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.delta), 0)).where(day < start))
+    members = member_conditions(filters or {}, local_today(now))
+    if members:
+        members = [LedgerEntry.member_id.in_(select(Member.id).where(*members))]
+    before = db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.delta), 0)).where(day < start, *members))
     rows = db.session.execute(select(day, LedgerEntry.kind, func.sum(LedgerEntry.delta))
-                              .where(day.between(start, end)).group_by(day, LedgerEntry.kind)).all()
+                              .where(day.between(start, end), *members).group_by(day, LedgerEntry.kind)).all()
     by_day = defaultdict(lambda: defaultdict(int))
     for d, kind, total in rows:
         by_day[as_date(d)][kind] += int(total)

@@ -93,7 +93,8 @@ def consumption(query):
 @stat_view("/admin/stats/points", PointsQuery, PointsResultSchema, lambda q: f"points-{q['granularity']}")
 def points(query):
     """Points issued, spent, expired and outstanding (the liability) per period."""
-    return points_economy(query["start"], query["end"], query["granularity"])
+    filters = {k: v for k, v in query.items() if k in members.FILTERS}
+    return points_economy(query["start"], query["end"], query["granularity"], filters)
 
 
 def _fraud_rows(result):

@@ -180,7 +180,7 @@ class ConsumptionQuery(MemberFilterQuery, RangeQuery, ExportQuery):
     price_class = fields.Integer(validate=validate.Range(min=1, max=5))
 
 
-class PointsQuery(SeriesQuery, ExportQuery):
+class PointsQuery(MemberFilterQuery, SeriesQuery, ExportQuery):
     pass
 
 

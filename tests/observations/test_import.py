@@ -92,3 +92,21 @@ def test_staff_and_members_cannot_import(api, staff, member):
         response = api.client.post("/api/v1/admin/observations/import", data=data, headers=headers,
                                    content_type="multipart/form-data")
         assert response.status_code == status
+
+
+def test_imported_and_visit_observations_feed_the_same_indicators(api, admin):
+    from datetime import datetime, timezone
+
+    from app.db import transaction
+    from app.observations.service import record_observation
+
+    shop = factories.create_retailer(licence_no="440106000009")
+    spec = factories.create_product(sku="MIX", guide_price=Decimal("10.00"))
+    with transaction():  # a visit in W46: stock 10
+        record_observation(shop.id, spec.id, date(2026, 11, 10), datetime(2026, 11, 10, 2, tzinfo=timezone.utc),
+                           10, 0, None, False, None, None, "visit")
+    text = HEADER + ("2026-11-17,440106000009,MIX,4,2,,false,11.00,108.00,sms\n"     # W47: q = 10 + 2 − 4 = 8
+                     "2026-11-17,440106000009,MIX,4,2,,false,11.00,108.00,sms\n")    # the same line again
+    assert upload(api, admin.token, text).json == {"imported": 2, "errors": []}
+    (item,) = api.get("/admin/stats/indicators", token=admin.token, query_string={"week": "2026-W47"}).json["items"]
+    assert (item["price_index"], item["stock_sales_ratio"], item["fill_rate"]) == (1.1, 0.5, 1.0)

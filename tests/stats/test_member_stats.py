@@ -116,6 +116,10 @@ def test_points_issued_spent_expired_and_outstanding(api, admin):
     assert body["items"] == [
         {"period": "2026-W45", "issued": 100, "spent": 30, "expired": 0, "adjusted": 0, "outstanding": 75},
         {"period": "2026-W46", "issued": 0, "spent": -10, "expired": 20, "adjusted": 0, "outstanding": 65}]
+    elsewhere = fetch(api, admin, "/admin/stats/points", granularity="month", region="430000",
+                      **{"from": "2026-11-02", "to": "2026-11-15"})
+    assert elsewhere["items"] == [{"period": "2026-11", "issued": 0, "spent": 0, "expired": 0, "adjusted": 0,
+                                   "outstanding": 0}]
 
 
 def test_fraud_signals(api, admin):
