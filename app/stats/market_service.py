@@ -34,6 +34,7 @@ def week_indicators(week: str, sku=None, group_by=None) -> dict:
 
 def _weekly_components(weeks, group_by, product_id):
     """{(week, product_id, group): Components}: stored snapshots, and live figures for weeks without one."""
+    group_by = "region" if group_by == "county" else group_by  # stored once, under `region`
     found = stored_components(weeks, group_by, product_id)
     have = {key[0] for key in found}
     for week in weeks:
