@@ -1,6 +1,8 @@
 """Weekly snapshots: compute a week's components for every grouping and store them; recomputing a week
 replaces its rows, and a run that finds the same figures writes nothing."""
-from sqlalchemy import select
+import zlib
+
+from sqlalchemy import select, text
 
 from ..db import transaction, utcnow
 from ..extensions import db
@@ -22,6 +24,7 @@ def recompute_week(week: str, now=None) -> dict:
             computed[(row.product_id, group_by or "", row.group or "")] = row.components.to_json()
     written = deleted = unchanged = 0
     with transaction():
+        _lock_week(week)
         existing = {(s.product_id, s.group_by, s.group_key): s
                     for s in db.session.scalars(select(IndicatorSnapshot).where(IndicatorSnapshot.week == week))}
         for key, snapshot in existing.items():
@@ -41,6 +44,13 @@ def recompute_week(week: str, now=None) -> dict:
             snapshot.components, snapshot.retailers, snapshot.computed_at = components, components["retailers"], now
             written += 1
     return {"week": week, "written": written, "deleted": deleted, "unchanged": unchanged}
+
+
+def _lock_week(week):
+    """Serialise recomputations of one week (the job and an operator's CLI run at once): the second waits,
+    then finds the first one's rows. SQLite's write transactions are serialised already."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": zlib.crc32(f"snapshot:{week}".encode())})
 
 
 def snapshot_previous_week(now=None) -> dict:

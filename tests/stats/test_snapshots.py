@@ -9,6 +9,8 @@ from app.stats.models import IndicatorSnapshot
 from app.stats.snapshots import recompute_week, snapshot_previous_week
 from app.stats.weeks import weeks_of_period
 
+from ..conftest import requires_postgres, run_concurrently
+
 from .market_data import WEEK, build, fetch, observe
 from .test_indicators import SPEC_A
 
@@ -111,3 +113,15 @@ def test_history_with_the_weeks_reversed_is_422(api, admin):
     response = api.get("/admin/stats/indicators/history", token=admin.token,
                        query_string={"sku": "A", "from": WEEK, "to": "2026-W40"})
     assert response.status_code == 422 and "from" in response.json["error"]["fields"]
+
+
+@requires_postgres
+def test_concurrent_recomputations_of_a_week_all_succeed_with_one_set_of_rows(app):
+    build()
+    expected = recompute_week(WEEK)["written"]
+    for _ in range(3):
+        db.session.execute(IndicatorSnapshot.__table__.delete())
+        db.session.commit()
+        results = run_concurrently(app, lambda i: recompute_week(WEEK), 8)
+        assert sorted(r["written"] for r in results) == [0] * 7 + [expected]
+        assert db.session.scalar(select(func.count()).select_from(IndicatorSnapshot)) == expected
