@@ -159,8 +159,6 @@ def test_member_stats_export_as_xlsx(api, admin):
     assert response.headers["Content-Disposition"] == 'attachment; filename="members-by-gender.xlsx"'
 
 
-
-
 def test_fraud_signals_export_as_csv_with_the_signal_named(api, admin):
     spec = factories.create_product()
     one, two = join(), join()
