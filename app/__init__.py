@@ -13,19 +13,7 @@ def create_app(config=None):
     app.json.ensure_ascii = False  # Chinese goes out as UTF-8 text, not \u escapes
     _require_secret_key(app)
 
-    from . import api, auth, db, errors, http, i18n, jobs, media, cli
-    from .codes import cli as codes_cli
-    from .products import cli as products_cli
-    from .auth.routes import blp as auth_api
-    from .members.routes import blp as members_api
-    from .points.routes import blp as points_api
-    from .products.routes import blp as products_api
-    from .codes.routes import blp as scans_api
-    from .codes.admin_routes import blp as code_admin_api
-    from .retailers.routes import blp as retailers_api
-    from .visits.routes import blp as visits_api
-    from .promo.routes import blp as promo_api
-    from .activities.routes import blp as activities_api
+    from . import api, auth, cli, db, errors, features, http, i18n, jobs, media
 
     db.init_app(app)
     _init_migrations(app)
@@ -35,13 +23,11 @@ def create_app(config=None):
     _init_limiter(app)
     auth.init_app(app)
     http.init_body_guard(app)
-    api.init_app(app, [auth_api, members_api, points_api, products_api, scans_api, code_admin_api, retailers_api,
-                       visits_api, promo_api, activities_api])
+    api.init_app(app, features.blueprints())
     media.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)
-    products_cli.init_app(app)
-    codes_cli.init_app(app)
+    features.init_commands(app)
     return app
 
 

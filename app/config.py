@@ -68,6 +68,13 @@ class Config:
     # What a code's QR carries: the code itself, or this URL with {code} filled in (the app opens it).
     CODE_QR_URL = os.environ.get("CODE_QR_URL") or None
     CHECKIN_RADIUS_M = _int("CHECKIN_RADIUS_M", 200)
+    # Market-indicator alerts: price index moving more than this percentage week over week; the stable 动销率 band.
+    PRICE_INDEX_ALERT_PCT = float(os.environ.get("PRICE_INDEX_ALERT_PCT") or 5)
+    SELL_THROUGH_BAND = (0.6, 0.8)
+    # Fraud signals: scans by one member in one day, members scanning from one IP, km from the member's region.
+    FRAUD_SCANS_PER_DAY = _int("FRAUD_SCANS_PER_DAY", 30)
+    FRAUD_MEMBERS_PER_IP = _int("FRAUD_MEMBERS_PER_IP", 5)
+    FRAUD_FAR_KM = float(os.environ.get("FRAUD_FAR_KM") or 100)
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
     PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
 

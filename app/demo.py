@@ -1,5 +1,4 @@
 """`flask demo seed`: a realistic zh_CN demo. Each feature adds its seeder to SEEDERS."""
-import importlib
 import random
 from datetime import date, timedelta
 
@@ -7,6 +6,7 @@ from faker import Faker
 from sqlalchemy import func, select
 
 from .db import transaction
+from .features import load
 from .extensions import db
 
 DEMO_PASSWORD_ADMIN = "Admin@2026"
@@ -49,20 +49,36 @@ def seed_members(ctx, count=40):
     ctx["members"] = members
 
 
-# Each feature seeds its own part of the demo, in this order (later seeders use what earlier ones made,
-# through `ctx`). Dotted paths, so this module imports no feature at load time.
-SEEDERS = [
-    "app.demo:seed_accounts",
-    "app.demo:seed_members",
-    "app.products.demo:seed_products",
-    "app.codes.demo:seed_codes",
-    "app.field_demo:seed_field",
-]
+def seed_observations(ctx, weeks=8):
+    """~8 weeks of weekly price and stock observations of the sample retailers, so the market indicators
+    (统计分析) have something to show. Needs the products and retailers seeders; otherwise does nothing."""
+    from datetime import datetime, time
+    from decimal import Decimal
+
+    from .observations.models import CHANNELS
+    from .observations.service import record_observation
+    from .timeutil import LOCAL_TZ, local_today
+
+    products, retailers = ctx.get("products") or [], [r for r in ctx.get("retailers") or [] if r.is_sample]
+    if not products or not retailers:
+        return
+    last_monday = local_today() - timedelta(days=local_today().weekday() + 7)
+    for retailer in retailers:
+        for product in products[:12]:
+            stock = random.randint(0, 40)
+            for n in range(weeks - 1, -1, -1):
+                day = last_monday - timedelta(weeks=n) + timedelta(days=random.randint(0, 4))
+                ordered = random.choice([0, 0, 10, 10, 20, 30])
+                stock = max(0, stock + ordered - random.randint(0, 25))
+                price = product.guide_price * Decimal(random.choice(["0.95", "1.00", "1.00", "1.05", "1.10"]))
+                record_observation(
+                    retailer_id=retailer.id, product_id=product.id, observed_on=day,
+                    observed_at=datetime.combine(day, time(random.randint(9, 18)), tzinfo=LOCAL_TZ),
+                    stock_packs=stock, ordered_packs=ordered, demand_packs=ordered + random.choice([0, 0, 0, 5]),
+                    out_of_stock=stock == 0, pack_price=price.quantize(Decimal("0.01")),
+                    carton_price=(price * 10 - 5).quantize(Decimal("0.01")), channel=random.choice(CHANNELS))
 
 
-def _load(path):
-    module, _, name = path.partition(":")
-    return getattr(importlib.import_module(module), name)
 
 
 def seed_demo(force=False):
@@ -77,7 +93,7 @@ def seed_demo(force=False):
     ctx = {"faker": faker}
     with transaction():  # all or nothing: the services' own transactions join this one
         for path in SEEDERS:
-            _load(path)(ctx)
+            load(path)(ctx)
     return demo_logins()
 
 

@@ -36,12 +36,18 @@ def _promo_low_stock():
     from .promo.service import report_low_stock
 
     return report_low_stock()
+def _indicator_snapshots():
+    from .stats.snapshots import snapshot_previous_week
+
+    return snapshot_previous_week()
 
 
 JOBS = [
     Job("purge-idempotency-keys", _purge_idempotency_keys, "interval", {"hours": 1}),
     Job("purge-expired-tokens", _purge_expired_tokens, "cron", {"hour": 3, "minute": 10}),
     Job("promo-low-stock", _promo_low_stock, "cron", {"hour": 8, "minute": 0}),
+    # Monday early morning (Shanghai): last week's market indicators, frozen for history and period figures.
+    Job("indicator-snapshots", _indicator_snapshots, "cron", {"day_of_week": "mon", "hour": 2, "minute": 30}),
 ]
 
 

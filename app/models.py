@@ -10,3 +10,4 @@ from .observations.models import Observation  # noqa: F401
 from .visits.models import Visit, VisitPlan  # noqa: F401
 from .activities.models import Activity, ActivityRecord  # noqa: F401
 from .promo.models import PromoItem, PromoMovement, PromoPlan, PromoStock  # noqa: F401
+from .stats.models import IndicatorSnapshot  # noqa: F401

@@ -93,17 +93,18 @@ def create_retailer(**overrides):
     return create(data)
 
 
-def create_product(**overrides):
+def create_product(sku=None, **overrides):
+    """A spec row made directly (prices chosen so the indicator tests can be computed by hand)."""
     from decimal import Decimal
 
-    from app.extensions import db
     from app.products.models import Product
 
     n = next(_seq)
-    data = {"sku": f"SKU{n:05d}", "name": f"芙蓉王(硬){n}", "brand": "芙蓉王", "pack_price": Decimal("25.00"),
-            "carton_price": Decimal("250.00"), "guide_price": Decimal("25.00"), "wholesale_price": Decimal("220.00")}
-    data.update(overrides)
-    with transaction():
-        product = Product(**data)
-        db.session.add(product)
+    values = {"sku": sku or f"SKU{n:05d}", "name": f"规格{n}", "brand": "芙蓉王", "pack_price": Decimal("10.00"),
+              "carton_price": Decimal("100.00"), "guide_price": Decimal("10.00"),
+              "wholesale_price": Decimal("85.00"), "price_class": 3}
+    values.update(overrides)
+    with transaction() as session:
+        product = Product(**values)
+        session.add(product)
     return product

@@ -1,0 +1,57 @@
+"""ISO weeks ('2026-W47') and the periods built from them (month, quarter, year).
+
+A week belongs to the month, quarter and year of its Thursday, the same rule that gives ISO weeks their year,
+so each week falls in exactly one period of each kind."""
+import re
+from datetime import date, timedelta
+
+from ..observations.service import iso_week
+from ..timeutil import local_today
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4]))?$")
+
+
+def parse_week(label: str) -> date:
+    """Monday of an ISO week label; ValueError when it is not one (2026-W54, 2026-47...)."""
+    match = _WEEK.match(label or "")
+    if not match:
+        raise ValueError(label)
+    return date.fromisocalendar(int(match[1]), int(match[2]), 1)
+
+
+def shift_week(label: str, weeks: int) -> str:
+    return iso_week(parse_week(label) + timedelta(weeks=weeks))
+
+
+def weeks_between(first: str, last: str) -> list[str]:
+    """Every ISO week from first to last, both included (empty when last comes before first)."""
+    start, end = parse_week(first), parse_week(last)
+    return [iso_week(start + timedelta(weeks=n)) for n in range((end - start).days // 7 + 1)]
+
+
+def previous_week(now=None) -> str:
+    """The last complete week in Asia/Shanghai: the one the Monday job computes."""
+    return iso_week(local_today(now) - timedelta(days=7))
+
+
+def weeks_of_period(period: str) -> list[str]:
+    """ISO weeks of a period written `2026` (year), `2026-Q4` (quarter) or `2026-11` (month)."""
+    match = _PERIOD.match(period or "")
+    if not match or (match[2] and not 1 <= int(match[2]) <= 12):
+        raise ValueError(period)
+    year = int(match[1])
+    if match[2]:
+        months = {int(match[2])}
+    elif match[3]:
+        first = 3 * int(match[3]) - 2
+        months = {first, first + 1, first + 2}
+    else:
+        months = set(range(1, 13))
+    weeks, monday = [], date.fromisocalendar(year, 1, 1) - timedelta(weeks=1)
+    while monday <= date(year, 12, 31):
+        thursday = monday + timedelta(days=3)
+        if thursday.year == year and thursday.month in months:
+            weeks.append(iso_week(monday))
+        monday += timedelta(weeks=1)
+    return weeks
