@@ -81,6 +81,18 @@ def seed_observations(ctx, weeks=8):
 
 
 
+# Each feature seeds its own part of the demo, in this order (later seeders use what earlier ones made,
+# through `ctx`). Dotted paths, so this module imports no feature at load time.
+SEEDERS = [
+    "app.demo:seed_accounts",
+    "app.demo:seed_members",
+    "app.products.demo:seed_products",
+    "app.codes.demo:seed_codes",
+    "app.field_demo:seed_field",
+    "app.demo:seed_observations",
+]
+
+
 def seed_demo(force=False):
     """Run every seeder in order; refuses a database that already has members unless forced."""
     from .members.models import Member

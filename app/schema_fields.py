@@ -7,7 +7,7 @@ Decimal with 2 places that fits Numeric(10, 2); it goes out as a string ("45.00"
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 MAX_ID = 2**31 - 1
 URL_ID = f"int(max={MAX_ID})"  # route converter: f"/things/<{URL_ID}:thing_id>"
@@ -39,3 +39,17 @@ def Text(max_length, min_length=1, **kw):
     return fields.String(validate=[validate.Length(min=min_length, max=max_length),
                                    validate.Regexp(r"^[^\x00-\x1f\x7f]*$",
                                                    error=_l("Control characters are not allowed."))], **kw)
+
+
+class LineErrorSchema(Schema):
+    """One refused line of an uploaded file (CSV imports report every bad line by number)."""
+
+    line = fields.Integer(required=True)
+    message = fields.String(required=True)
+
+
+class ImportResultSchema(Schema):
+    """API.md's import answer: how many rows went in, and what was wrong with the others."""
+
+    imported = fields.Integer(required=True)
+    errors = fields.List(fields.Nested(LineErrorSchema), required=True)

@@ -9,7 +9,7 @@ from ..pagination import page_schema
 from . import batches, qr, rules
 from .service import parse_code
 from .schemas import (BatchCreateSchema, BatchImportFileSchema, BatchImportFormSchema, BatchListQuery, BatchSchema,
-                      ImportResultSchema, ProofsQuery, QrQuery, RuleBodySchema, RuleListQuery, RuleSchema,
+                      BatchImportResultSchema, ProofsQuery, QrQuery, RuleBodySchema, RuleListQuery, RuleSchema,
                       RuleUpdateSchema)
 
 blp = Blueprint("code_admin", __name__, description="Code batches and earning rules (admin)")
@@ -29,7 +29,7 @@ def create_batch(body):
 @blp.route("/admin/code-batches/import", methods=["POST"])
 @blp.arguments(BatchImportFormSchema, location="form")
 @blp.arguments(BatchImportFileSchema, location="files")
-@blp.response(201, ImportResultSchema)
+@blp.response(201, BatchImportResultSchema)
 @blp.alt_response(422, schema=ErrorSchema, description="NOTHING_IMPORTED (with `errors` and `duplicates`)")
 @accepts("multipart/form-data", max_bytes=IMPORT_MAX_BYTES)
 @roles("admin")

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..pagination import PageQuery
-from ..schema_fields import Text
+from ..schema_fields import ImportResultSchema, LineErrorSchema, Text
 from ..timeutil import LOCAL_TZ
 from .batches import MAX_GENERATED
 from .models import RULE_KINDS
@@ -101,16 +101,9 @@ class BatchSchema(Schema):
     created_at = fields.DateTime(required=True)
 
 
-class LineMessageSchema(Schema):
-    line = fields.Integer(required=True)
-    message = fields.String(required=True)
-
-
-class ImportResultSchema(Schema):
+class BatchImportResultSchema(ImportResultSchema):
     batch = fields.Nested(BatchSchema, required=True)
-    imported = fields.Integer(required=True)
-    duplicates = fields.List(fields.Nested(LineMessageSchema), required=True)
-    errors = fields.List(fields.Nested(LineMessageSchema), required=True)
+    duplicates = fields.List(fields.Nested(LineErrorSchema), required=True)
 
 
 class BatchListQuery(PageQuery):

@@ -4,7 +4,8 @@ from ..auth.decorators import roles
 from ..errors import ErrorSchema
 from ..http import accepts
 from .importer import import_observations
-from .schemas import ImportResultSchema, ImportUploadSchema
+from ..schema_fields import ImportResultSchema
+from .schemas import ImportUploadSchema
 
 blp = Blueprint("observations", __name__, description="Price and stock observations (信息采集)")
 

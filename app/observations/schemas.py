@@ -7,13 +7,3 @@ class ImportUploadSchema(Schema):
                                                 "description": "CSV, header date,licence_no,sku,stock_packs,"
                                                                "ordered_packs,demand_packs,out_of_stock,"
                                                                "pack_price,carton_price,channel"})
-
-
-class ImportErrorSchema(Schema):
-    line = fields.Integer(required=True)
-    message = fields.String(required=True)
-
-
-class ImportResultSchema(Schema):
-    imported = fields.Integer(required=True)
-    errors = fields.List(fields.Nested(ImportErrorSchema), required=True)

@@ -1,12 +1,12 @@
 """Retailer endpoints: admin create, list and CSV import; the staff list near a point or by search."""
 from ..api import Blueprint
 from ..auth.decorators import roles
-from ..schema_fields import URL_ID
+from ..schema_fields import URL_ID, ImportResultSchema
 from ..errors import ErrorSchema
 from ..http import accepts
 from ..pagination import page_schema
 from . import service
-from .schemas import (AdminRetailerQuery, AdminRetailerSchema, ImportFileSchema, ImportFormSchema, RetailerImportResultSchema,
+from .schemas import (AdminRetailerQuery, AdminRetailerSchema, ImportFileSchema, ImportFormSchema,
                       RetailerInSchema, RetailerPatchSchema, RetailerSchema,
                       StaffRetailerQuery)
 
@@ -60,7 +60,7 @@ def admin_update_retailer(changes, retailer_id):
 @blp.route("/admin/retailers/import", methods=["POST"])
 @blp.arguments(ImportFormSchema, location="form")
 @blp.arguments(ImportFileSchema, location="files")
-@blp.response(201, RetailerImportResultSchema)
+@blp.response(201, ImportResultSchema)
 @blp.alt_response(422, schema=ErrorSchema, description="IMPORT_REJECTED (all_or_nothing with bad rows; `errors` "
                                                       "lists them by line) or VALIDATION_ERROR")
 @accepts("multipart/form-data", max_bytes=IMPORT_MAX_BYTES)

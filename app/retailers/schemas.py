@@ -128,13 +128,3 @@ class ImportFormSchema(Schema):
 
 class ImportFileSchema(Schema):
     file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
-
-
-class ImportErrorSchema(Schema):
-    line = fields.Integer(required=True)
-    message = fields.String(required=True)
-
-
-class RetailerImportResultSchema(Schema):
-    imported = fields.Integer(required=True)
-    errors = fields.List(fields.Nested(ImportErrorSchema), required=True)

@@ -8,7 +8,7 @@ from ..auth.decorators import roles
 from ..errors import ErrorSchema
 from . import market_service, members
 from .consumption import consumption_by
-from .exports import export
+from .exports import MEDIA_TYPES, export
 from .fraud import fraud_signals
 from .points import points_economy
 from .schemas import (ActivityQuery, ActivityResultSchema, AlertQuery, AlertResultSchema, ConsumptionQuery,
@@ -19,6 +19,11 @@ from .schemas import (ActivityQuery, ActivityResultSchema, AlertQuery, AlertResu
 blp = Blueprint("stats", __name__, description="Statistics and market indicators (统计分析, 三维五率)")
 
 
+# With ?format=csv|xlsx the 200 is a file download; the document says so, beside the JSON.
+DOWNLOAD_CONTENT = {media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+                    for media in MEDIA_TYPES.values()}
+
+
 def stat_view(path, query_schema, result_schema, filename, rows=lambda result: result["items"]):
     """Register an admin GET view: `compute(query)` gives the JSON answer; with ?format=csv|xlsx its rows
     are sent as a download named filename(query)."""
@@ -27,6 +32,8 @@ def stat_view(path, query_schema, result_schema, filename, rows=lambda result: r
         @blp.route(path, methods=["GET"], endpoint=compute.__name__)
         @blp.arguments(query_schema, location="query")
         @blp.response(200, result_schema)
+        @blp.doc(responses={"200": {"content": {"application/json": {"schema": result_schema},
+                                                **DOWNLOAD_CONTENT}}})
         @blp.alt_response(422, schema=ErrorSchema, description="Invalid query (VALIDATION_ERROR)")
         @roles("admin")
         @wraps(compute)

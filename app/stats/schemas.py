@@ -212,8 +212,9 @@ class ActivityItemSchema(Schema):
 
 
 class RangeResultSchema(Schema):
-    start = fields.Date(data_key="from", required=True)
-    end = fields.Date(data_key="to", required=True)
+    # The services answer with "from"/"to" keys (Python keywords, hence the field names).
+    start = fields.Date(data_key="from", attribute="from", required=True)
+    end = fields.Date(data_key="to", attribute="to", required=True)
 
 
 class ActivityResultSchema(RangeResultSchema):
