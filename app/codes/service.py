@@ -2,10 +2,11 @@
 
 `scan_code` does the offline checks first (shape, check character, HMAC tag: no database for a forged
 generated code), then one write transaction that
-  1. locks the member row (SELECT … FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE serialises all
-     writers anyway), so the daily cap counted from `scans` is exact even for concurrent scans;
-  2. claims the code: INSERT … ON CONFLICT (code) DO NOTHING RETURNING id — UNIQUE(code) decides who
+  1. claims the code: INSERT … ON CONFLICT (code) DO NOTHING RETURNING — UNIQUE(code) decides who
      wins, never a check-then-insert; a concurrent claimer waits on the index, then sees the winner;
+  2. locks the member row (SELECT … FOR NO KEY UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE serialises all
+     writers anyway), so the daily cap counted from `scans` is exact even for concurrent scans: each one
+     counts, under the lock, every scan committed before it plus its own claim;
   3. appends the ledger entry and moves the cached balance (points.service.post_entry, guarded UPDATE);
   4. tells subscribers (points.hooks.scan_credited) inside the same transaction.
 Any error anywhere rolls all of it back.
@@ -70,7 +71,9 @@ class ScanResult:
 def scan_code(member_id, raw, *, client_ip=None, lat=None, lon=None, now=None) -> ScanResult:
     """Credit the pack code `raw` (as typed or scanned) to the member; see the module docstring."""
     now = now or utcnow()
-    _check_member(db.session.get(Member, member_id), now)
+    member = db.session.get(Member, member_id)
+    _check_member(member, now)
+    seen = (member.level.multiplier, member.region_code)  # what the points are first computed from
     limits.check(member_id, client_ip)
     try:
         code = parse_code(raw)
@@ -81,21 +84,27 @@ def scan_code(member_id, raw, *, client_ip=None, lat=None, lon=None, now=None) -
     with transaction():
         batch = _batch_of(code, member_id, client_ip)
         _check_batch(batch, now)
-        member = db.session.scalars(select(Member).where(Member.id == member_id).with_for_update(of=Member)
-                                    .execution_options(populate_existing=True)).one()
-        _check_member(member, now)
-        _check_daily_cap(member_id, current_app.config["SCAN_DAILY_CAP"], now)
-
-        applied = earning.rules_for(batch.product_id, member.region_code, now)
-        points = earning.points_for(batch.product.points_per_pack, member.level.multiplier, applied)
+        applied, points = _points(batch, *seen, now)
         scan = db.session.scalars(
             insert_ignoring(Scan).values(code=code.compact, batch_id=batch.id, product_id=batch.product_id,
-                                         member_id=member_id, points_awarded=points, region_code=member.region_code,
+                                         member_id=member_id, points_awarded=points, region_code=seen[1],
                                          client_ip=client_ip, lat=lat, lon=lon, created_at=now)
             .on_conflict_do_nothing(index_elements=["code"]).returning(Scan)).one_or_none()
         if scan is None:
             owner = db.session.scalar(select(Scan.member_id).where(Scan.code == code.compact))
             raise CodeAlreadyUsed(by_you=owner == member_id)
+        # The member row is locked after the claim, never before: a rival claimer waiting on this code's
+        # index entry then holds no member lock, so subscribers that credit another member (a referrer)
+        # cannot deadlock with it. FOR NO KEY UPDATE, not FOR UPDATE: the claim's foreign key already holds
+        # KEY SHARE on the row, and FOR UPDATE would deadlock with every other claim by the same member.
+        member = db.session.scalars(select(Member).where(Member.id == member_id)
+                                    .with_for_update(of=Member, key_share=True)
+                                    .execution_options(populate_existing=True)).one()
+        _check_member(member, now)
+        _check_daily_cap(member_id, current_app.config["SCAN_DAILY_CAP"], now)
+        if (member.level.multiplier, member.region_code) != seen:  # changed meanwhile (a level upgrade)
+            applied, points = _points(batch, member.level.multiplier, member.region_code, now)
+            scan.points_awarded, scan.region_code = points, member.region_code
         balance = member.points_balance
         if points:
             balance = post_entry(member_id, points, "scan", ref=f"scan:{scan.id}",
@@ -103,6 +112,11 @@ def scan_code(member_id, raw, *, client_ip=None, lat=None, lon=None, now=None) -
         hooks.scan_credited(member_id, scan, now)
         result = ScanResult(scan.id, points, balance, {"id": batch.product.id, "name": batch.product.name})
     return result
+
+
+def _points(batch, level_multiplier, region_code, now):
+    applied = earning.rules_for(batch.product_id, region_code, now)
+    return applied, earning.points_for(batch.product.points_per_pack, level_multiplier, applied)
 
 
 def parse_code(raw) -> keys.ResolvedCode:
@@ -150,10 +164,11 @@ def local_midnight(now):
 
 
 def _check_daily_cap(member_id, cap, now):
+    """Under the member's row lock; the count includes the claim just made, hence `>`."""
     start = local_midnight(now)
     count = db.session.scalar(select(func.count()).select_from(Scan)
                               .where(Scan.member_id == member_id, Scan.created_at >= start))
-    if count >= cap:
+    if count > cap:
         retry = int((start + timedelta(days=1) - now).total_seconds()) + 1
         raise ScanLimit(headers={"Retry-After": str(retry)})
 

@@ -183,3 +183,13 @@ def test_cli_imports_a_csv(runner, product, tmp_path):
     result = runner.invoke(args=["codes", "import", "--sku", product.sku, str(path)])
     assert result.exit_code == 0, result.output
     assert "imported 1, duplicates 1" in result.stdout
+
+
+def test_a_ten_million_code_batch_is_one_row_and_its_last_code_scans(api, admin, product, member):
+    response = api.post("/admin/code-batches", {"sku": product.sku, "count": 10_000_000}, token=admin.token)
+    assert response.status_code == 201
+    batch = db.session.get(CodeBatch, response.json["id"])
+    assert db.session.scalar(select(func.count()).select_from(CodeBatch)) == 1
+    assert db.session.scalar(select(func.count()).select_from(ImportedCode)) == 0
+    last = next(batches.generated_codes(batch, start=9_999_999))
+    assert api.post("/scans", {"code": last}, token=member.token).status_code == 201

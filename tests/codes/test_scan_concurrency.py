@@ -108,3 +108,36 @@ def test_concurrent_import_and_scan_of_many_batches_keep_every_balance_equal_to_
     db.session.expire_all()
     for m in members:
         assert db.session.get(Member, m.id).points_balance == ledger_sum(m.id) >= 0
+
+
+@requires_postgres
+def test_a_subscriber_crediting_another_member_does_not_deadlock_with_rival_claims(app, make_member, codes):
+    """Referee and referrer race for the same codes while each credit of the referee also pays the
+    referrer (as a referral bonus would): every request ends in 201 or 409, never a deadlock 500."""
+    from app.points import hooks
+    from app.points.service import post_entry
+
+    referrer, referee = make_member(), make_member()
+
+    def referral_bonus(member_id, scan, now):
+        if member_id == referee.id:
+            post_entry(referrer.id, 1, "referral_bonus", ref=f"scan:{scan.id}", now=now)
+
+    hooks._scan_subscribers.append(referral_bonus)
+    try:
+        shared = codes(15)
+        people = [referrer, referee] * 4
+
+        def work(i):
+            order = shared if i % 2 else list(reversed(shared))
+            return [post_scan(app, people[i].token, c)[0] for c in order]
+
+        results = run_concurrently(app, work, len(people))
+    finally:
+        hooks._scan_subscribers.remove(referral_bonus)
+    statuses = [s for r in results for s in r]
+    assert set(statuses) <= {201, 409}, statuses
+    assert statuses.count(201) == 15
+    db.session.expire_all()
+    for m in (referrer, referee):
+        assert db.session.get(Member, m.id).points_balance == ledger_sum(m.id)
