@@ -16,6 +16,11 @@ def create_app(config=None):
     from .auth.routes import blp as auth_api
     from .members.routes import blp as members_api
     from .points.routes import blp as points_api
+    from .gifts.routes import blp as gifts_api
+    from .redemptions.routes import blp as redemptions_api
+    from .lifecycle.routes import blp as lifecycle_api
+    from .complaints.routes import blp as complaints_api
+    from .lifecycle import hooks as _lifecycle_hooks  # noqa: F401  (subscribes to credited scans)
 
     db.init_app(app)
     _init_migrations(app)
@@ -24,7 +29,8 @@ def create_app(config=None):
     i18n.init_app(app)
     _init_limiter(app)
     auth.init_app(app)
-    api.init_app(app, [auth_api, members_api, points_api])
+    api.init_app(app, [auth_api, members_api, points_api, gifts_api, redemptions_api, lifecycle_api,
+                       complaints_api])
     media.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)

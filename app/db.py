@@ -100,3 +100,18 @@ def violated_constraint(error: IntegrityError) -> str:
     if diag is not None and getattr(diag, "constraint_name", None):
         return diag.constraint_name
     return str(error.orig)
+
+
+def insert_ignoring_conflict(model, **values) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING (PostgreSQL and SQLite); True when the row went in.
+
+    A concurrent twin waits for the first insert to commit and then does nothing, instead of failing
+    its whole transaction the way a caught IntegrityError would on PostgreSQL.
+    """
+    session = db.session
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    result = session.execute(insert(model).values(**values).on_conflict_do_nothing())
+    return result.rowcount == 1

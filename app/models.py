@@ -2,8 +2,12 @@
 from .auth.models import AuthToken, StaffUser  # noqa: F401
 from .idempotency import IdempotencyRecord  # noqa: F401
 from .members.models import Member, MemberLevel  # noqa: F401
-from .points.models import LedgerEntry  # noqa: F401
+from .points.models import LedgerEntry, PointLot, PointLotUse  # noqa: F401
 from .products.models import Product  # noqa: F401
 from .codes.models import CodeBatch, Scan  # noqa: F401
 from .retailers.models import Retailer  # noqa: F401
 from .observations.models import Observation  # noqa: F401
+from .gifts.models import Gift, GiftMemberTally, GiftStockMove  # noqa: F401
+from .redemptions.models import Redemption  # noqa: F401
+from .lifecycle.models import LevelChange, ReferralReward, ValidityChange  # noqa: F401
+from .complaints.models import Complaint  # noqa: F401

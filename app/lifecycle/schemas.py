@@ -1,0 +1,57 @@
+"""Admin shapes for levels, manual level changes and validity."""
+from marshmallow import Schema, fields, validate
+
+from ..members.schemas import AdminMemberSchema
+
+
+class MemberLevelSchema(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,31}$"))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    min_points = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000_000))
+    multiplier = fields.Decimal(required=True, places=2, as_string=True,
+                                validate=validate.Range(min=0.01, max=99.99),
+                                metadata={"type": "string", "example": "1.50",
+                                          "description": "Earning multiplier the scan credit applies"})
+
+
+class LevelUpdateSchema(MemberLevelSchema):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("partial", True)
+        kwargs.setdefault("exclude", ("code",))
+        super().__init__(*args, **kwargs)
+
+
+class SetLevelSchema(Schema):
+    level_code = fields.String(required=True, allow_none=True,
+                               metadata={"description": "null returns the member to automatic levels"})
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class SetValiditySchema(Schema):
+    valid_until = fields.Date(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class LifecycleMemberSchema(AdminMemberSchema):
+    level_pinned = fields.Boolean(required=True)
+
+
+class LevelChangeSchema(Schema):
+    id = fields.Integer(required=True)
+    from_code = fields.String(required=True)
+    to_code = fields.String(allow_none=True)
+    earned_points = fields.Integer(allow_none=True)
+    source = fields.String(required=True, metadata={"enum": ["auto", "admin"]})
+    reason = fields.String(allow_none=True)
+    staff_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime(required=True)
+
+
+class ValidityChangeSchema(Schema):
+    id = fields.Integer(required=True)
+    from_date = fields.Date(required=True)
+    to_date = fields.Date(required=True)
+    source = fields.String(required=True, metadata={"enum": ["auto", "admin"]})
+    reason = fields.String(allow_none=True)
+    staff_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime(required=True)
