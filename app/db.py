@@ -113,5 +113,6 @@ def insert_ignoring_conflict(model, **values) -> bool:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    result = session.execute(insert(model).values(**values).on_conflict_do_nothing())
-    return result.rowcount == 1
+    key = list(model.__table__.primary_key.columns)[0]
+    inserted = session.execute(insert(model).values(**values).on_conflict_do_nothing().returning(key))
+    return inserted.first() is not None

@@ -32,9 +32,30 @@ def _purge_expired_tokens():
     return purge_dead_tokens()
 
 
+def _cancel_uncollected_pickups():
+    from .redemptions.service import cancel_uncollected_pickups
+
+    return {"cancelled": cancel_uncollected_pickups()}
+
+
+def _recalculate_levels():
+    from .lifecycle.levels import recalculate_all
+
+    return {"members_moved": recalculate_all()}
+
+
+def _expire_points():
+    from .points.expiry import expire_lapsed
+
+    return {"points_expired": expire_lapsed()}
+
+
 JOBS = [
     Job("purge-idempotency-keys", _purge_idempotency_keys, "interval", {"hours": 1}),
     Job("purge-expired-tokens", _purge_expired_tokens, "cron", {"hour": 3, "minute": 10}),
+    Job("cancel-uncollected-pickups", _cancel_uncollected_pickups, "cron", {"minute": 5}),
+    Job("recalculate-levels", _recalculate_levels, "cron", {"hour": 2, "minute": 30}),
+    Job("expire-points", _expire_points, "cron", {"hour": 0, "minute": 20}),
 ]
 
 
