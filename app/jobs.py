@@ -45,7 +45,7 @@ def _recalculate_levels():
 
 
 def _expire_points():
-    from .points.expiry import expire_lapsed
+    from .lifecycle.expiry import expire_lapsed
 
     return {"points_expired": expire_lapsed()}
 

@@ -7,12 +7,20 @@ from ..auth.decorators import roles
 from ..errors import ErrorSchema
 from ..members.service import get_member
 from ..pagination import PageQuery, page_schema, paginate
-from . import levels, validity
+from . import expiry, levels, validity
 from .models import ValidityChange
 from .schemas import (LevelChangeSchema, LevelUpdateSchema, LifecycleMemberSchema, MemberLevelSchema,
-                      SetLevelSchema, SetValiditySchema, ValidityChangeSchema)
+                      PointsSummarySchema, SetLevelSchema, SetValiditySchema, ValidityChangeSchema)
 
-blp = Blueprint("lifecycle", __name__, description="Member levels and validity (会员等级, 有效期)")
+blp = Blueprint("lifecycle", __name__, description="Member levels, validity and points expiry (会员等级, 有效期)")
+
+
+@blp.route("/me/points/summary", methods=["GET"])
+@blp.response(200, PointsSummarySchema)
+@roles("member")
+def my_points_summary():
+    """The balance and when its points expire (积分有效期), soonest first."""
+    return expiry.summary(g.caller.id)
 
 
 @blp.route("/admin/levels", methods=["GET"])

@@ -55,3 +55,16 @@ class ValidityChangeSchema(Schema):
     reason = fields.String(allow_none=True)
     staff_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime(required=True)
+
+
+class ExpiringPointsSchema(Schema):
+    expires_on = fields.Date(required=True, metadata={"description": "Last day these points can be spent"})
+    points = fields.Integer(required=True)
+    lapsed = fields.Boolean(required=True, metadata={"description": "Past its date, written off by the next "
+                                                                    "nightly run"})
+
+
+class PointsSummarySchema(Schema):
+    balance = fields.Integer(required=True)
+    expiring = fields.List(fields.Nested(ExpiringPointsSchema), required=True)
+    next_expiry = fields.Nested(ExpiringPointsSchema, allow_none=True)

@@ -4,8 +4,8 @@ from flask import g
 from ..api import Blueprint
 from ..auth.decorators import roles
 from ..pagination import PageQuery, page_schema, paginate
-from . import expiry, service
-from .schemas import LedgerEntrySchema, PointsSummarySchema
+from . import service
+from .schemas import LedgerEntrySchema
 
 blp = Blueprint("points", __name__, description="Points ledger (积分记录)")
 
@@ -16,11 +16,3 @@ blp = Blueprint("points", __name__, description="Points ledger (积分记录)")
 @roles("member")
 def my_points(query):
     return paginate(service.ledger_query(g.caller.id), **query)
-
-
-@blp.route("/me/points/summary", methods=["GET"])
-@blp.response(200, PointsSummarySchema)
-@roles("member")
-def my_points_summary():
-    """The balance and when its points expire (积分有效期), soonest first."""
-    return expiry.summary(g.caller.id)

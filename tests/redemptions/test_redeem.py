@@ -147,3 +147,4 @@ def test_redeem_ledger_entry_names_the_redemption(api, member):
     rid = api.post("/redemptions", {"gift_id": gift.id, "delivery": PICKUP}, token=member.token).json["id"]
     entry = db.session.scalar(select(LedgerEntry).where(LedgerEntry.kind == "redeem"))
     assert entry.ref == str(rid) and entry.delta == -100
+

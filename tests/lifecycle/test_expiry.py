@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from app.auth.tokens import issue_token
 from app.extensions import db
 from app.members.models import Member
-from app.points.expiry import expire_lapsed, summary
+from app.lifecycle.expiry import expire_lapsed, summary
 from app.points.models import LedgerEntry, PointLot
 from app.points.service import InsufficientPoints, ledger_sum, post_entry
 from app.db import transaction

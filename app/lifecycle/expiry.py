@@ -11,8 +11,8 @@ from ..db import transaction, utcnow
 from ..extensions import db
 from ..members.models import Member
 from ..timeutil import local_today
-from .models import PointLot
-from .service import post_entry
+from ..points.models import PointLot
+from ..points.service import post_entry
 
 
 def expire_lapsed(now=None, batch=500) -> int:
