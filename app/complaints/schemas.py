@@ -1,13 +1,14 @@
 """Complaint shapes (API.md), with the admin view showing who handles it."""
 from marshmallow import Schema, fields, validate
 
+from ..fields import Id
 from .models import KINDS, STATUSES
 
 
 class ComplaintCreateSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS), metadata={"enum": list(KINDS)})
     content = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    product_id = fields.Integer(allow_none=True)
+    product_id = Id(allow_none=True)
     pack_code = fields.String(allow_none=True, validate=validate.Length(max=64))
 
 
@@ -31,7 +32,7 @@ class AdminComplaintSchema(ComplaintSchema):
 
 
 class AssignSchema(Schema):
-    staff_id = fields.Integer(required=True)
+    staff_id = Id(required=True)
 
 
 class AnswerSchema(Schema):
@@ -45,4 +46,4 @@ class ResolveSchema(AnswerSchema):
 class AdminComplaintQuery(Schema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     kind = fields.String(validate=validate.OneOf(KINDS))
-    assignee_id = fields.Integer()
+    assignee_id = Id()

@@ -1,4 +1,6 @@
 """Admin shapes for levels, manual level changes and validity."""
+from decimal import Decimal
+
 from marshmallow import Schema, fields, validate
 
 from ..members.schemas import AdminMemberSchema
@@ -9,9 +11,10 @@ class MemberLevelSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=32))
     min_points = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000_000))
     multiplier = fields.Decimal(required=True, places=2, as_string=True,
-                                validate=validate.Range(min=0.01, max=99.99),
-                                metadata={"type": "string", "example": "1.50",
-                                          "description": "Earning multiplier the scan credit applies"})
+                                validate=lambda value: Decimal("0.01") <= value <= Decimal("99.99"),
+                                metadata={"type": "string", "example": "1.50", "pattern": r"^\d{1,2}(\.\d{1,2})?$",
+                                          "description": "Earning multiplier the scan credit applies "
+                                                         "(0.01 to 99.99)"})
 
 
 class LevelUpdateSchema(MemberLevelSchema):

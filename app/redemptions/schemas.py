@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..fields import Id
 from ..members.models import mask_phone
 from ..members.schemas import PhoneField
 from .models import METHODS, STATUSES
@@ -23,7 +24,7 @@ class DeliverySchema(Schema):
 
 
 class RedeemSchema(Schema):
-    gift_id = fields.Integer(required=True)
+    gift_id = Id(required=True)
     quantity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100))
     delivery = fields.Nested(DeliverySchema, required=True)
 
@@ -78,4 +79,4 @@ class AdminCancelSchema(Schema):
 class AdminRedemptionQuery(Schema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     method = fields.String(validate=validate.OneOf(METHODS))
-    member_id = fields.Integer()
+    member_id = Id()
