@@ -1,15 +1,15 @@
 """Complaint shapes (API.md), with the admin view showing who handles it."""
 from marshmallow import Schema, fields, validate
 
-from ..fields import Id
+from ..fields import Id, Text
 from .models import KINDS, STATUSES
 
 
 class ComplaintCreateSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS), metadata={"enum": list(KINDS)})
-    content = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    content = Text(multiline=True, required=True, validate=validate.Length(min=1, max=2000))
     product_id = Id(allow_none=True)
-    pack_code = fields.String(allow_none=True, validate=validate.Length(max=64))
+    pack_code = Text(allow_none=True, validate=validate.Length(max=64))
 
 
 class ComplaintSchema(Schema):
@@ -36,7 +36,7 @@ class AssignSchema(Schema):
 
 
 class AnswerSchema(Schema):
-    result = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    result = Text(multiline=True, required=True, validate=validate.Length(min=1, max=2000))
 
 
 class ResolveSchema(AnswerSchema):

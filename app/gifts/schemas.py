@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..fields import Text
 from ..media import public_url
 from .models import GIFT_STATUSES, STOCK_MOVE_KINDS
 
@@ -29,9 +30,9 @@ class AdminGiftSchema(GiftSchema):
 
 
 class GiftFieldsSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    category = fields.String(required=True, validate=validate.Length(min=1, max=32))
-    description = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
+    category = Text(required=True, validate=validate.Length(min=1, max=32))
+    description = Text(multiline=True, allow_none=True, validate=validate.Length(max=2000))
     points_cost = fields.Integer(required=True, validate=validate.Range(min=1, max=10_000_000))
     per_member_limit = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=10_000))
     valid_from = fields.Date(allow_none=True)
@@ -58,7 +59,7 @@ class GiftUpdateSchema(GiftFieldsSchema):
 class StockAdjustSchema(Schema):
     delta = fields.Integer(required=True, validate=[validate.Range(min=-10_000_000, max=10_000_000),
                                                     validate.NoneOf([0], error=_l("Must not be zero."))])
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    reason = Text(required=True, validate=validate.Length(min=1, max=200))
 
 
 class StockMoveSchema(Schema):
@@ -73,12 +74,12 @@ class StockMoveSchema(Schema):
 
 
 class GiftQuery(Schema):
-    category = fields.String(validate=validate.Length(max=32))
+    category = Text(validate=validate.Length(max=32))
     affordable = fields.Boolean(load_default=False)
 
 
 class AdminGiftQuery(Schema):
-    category = fields.String(validate=validate.Length(max=32))
+    category = Text(validate=validate.Length(max=32))
     status = fields.String(validate=validate.OneOf(GIFT_STATUSES))
 
 

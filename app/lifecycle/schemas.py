@@ -3,12 +3,13 @@ from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
 
+from ..fields import Text
 from ..members.schemas import AdminMemberSchema
 
 
 class MemberLevelSchema(Schema):
     code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,31}$"))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    name = Text(required=True, validate=validate.Length(min=1, max=32))
     min_points = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000_000))
     multiplier = fields.Decimal(required=True, places=2, as_string=True,
                                 validate=lambda value: Decimal("0.01") <= value <= Decimal("99.99"),
@@ -27,12 +28,12 @@ class LevelUpdateSchema(MemberLevelSchema):
 class SetLevelSchema(Schema):
     level_code = fields.String(required=True, allow_none=True,
                                metadata={"description": "null returns the member to automatic levels"})
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    reason = Text(required=True, validate=validate.Length(min=1, max=200))
 
 
 class SetValiditySchema(Schema):
     valid_until = fields.Date(required=True)
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    reason = Text(required=True, validate=validate.Length(min=1, max=200))
 
 
 class LifecycleMemberSchema(AdminMemberSchema):

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..fields import Id
+from ..fields import Id, Text
 from ..members.models import mask_phone
 from ..members.schemas import PhoneField
 from .models import METHODS, STATUSES
@@ -10,9 +10,9 @@ from .models import METHODS, STATUSES
 
 class DeliverySchema(Schema):
     method = fields.String(required=True, validate=validate.OneOf(METHODS), metadata={"enum": list(METHODS)})
-    name = fields.String(validate=validate.Length(min=1, max=30))
+    name = Text(validate=validate.Length(min=1, max=30))
     phone = PhoneField(metadata={"example": "13800138000"})
-    address = fields.String(validate=validate.Length(min=5, max=200))
+    address = Text(validate=validate.Length(min=5, max=200))
 
     @validates_schema
     def _post_needs_address(self, data, **_):
@@ -65,15 +65,15 @@ class AdminRedemptionSchema(RedemptionSchema):
 
 
 class FulfilSchema(Schema):
-    pickup_code = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    pickup_code = Text(required=True, validate=validate.Length(min=1, max=32))
 
 
 class ShipSchema(Schema):
-    tracking_no = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    tracking_no = Text(required=True, validate=validate.Length(min=1, max=40))
 
 
 class AdminCancelSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    reason = Text(required=True, validate=validate.Length(min=1, max=200))
 
 
 class AdminRedemptionQuery(Schema):

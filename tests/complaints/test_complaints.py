@@ -68,3 +68,10 @@ def test_concurrent_resolves_reward_once(app, api, admin, member):
     assert statuses.count(200) == 1 and statuses.count(409) == 5
     assert db.session.scalar(select(func.count()).select_from(LedgerEntry)
                              .where(LedgerEntry.kind == "complaint_reward")) == 1
+
+
+def test_control_characters_are_refused_and_text_is_trimmed(api, member):
+    response = api.post("/complaints", {"kind": "suggestion", "content": "a\x00b"}, token=member.token)
+    assert response.status_code == 422 and "content" in response.json["error"]["fields"]
+    data = _file(api, member, content="  第一行\n第二行  ")
+    assert data["content"] == "第一行\n第二行"
