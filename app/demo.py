@@ -48,7 +48,13 @@ def seed_members(ctx, count=40):
     ctx["members"] = members
 
 
-SEEDERS = [seed_accounts, seed_members]
+def seed_mall(ctx):
+    from .lifecycle.demo import seed_mall as seed
+
+    seed(ctx)
+
+
+SEEDERS = [seed_accounts, seed_members, seed_mall]
 
 
 def seed_demo(force=False):

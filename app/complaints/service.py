@@ -28,6 +28,7 @@ def file_complaint(member_id, *, kind, content, product_id=None, pack_code=None,
         complaint = Complaint(member_id=member_id, kind=kind, content=content, product_id=product_id,
                               pack_code=pack_code, status="open", reward_points=0, created_at=now or utcnow())
         db.session.add(complaint)
+        db.session.flush()
     return complaint
 
 
