@@ -84,8 +84,9 @@ def redeem(member_id, gift_id, quantity, delivery, now=None):
         ref = str(redemption.id)
         _take_allowance(gift, member_id, quantity)
         entry = post_entry(member_id, -redemption.points_spent, "redeem", ref=ref, note=gift.name[:200], now=now)
-        move_stock(gift.id, -quantity, "redeem", ref=ref, now=now)
         redemption.debit_entry_id = entry.id
+        db.session.flush()  # before the stock row is locked: after it, only its ledger row and COMMIT
+        move_stock(gift.id, -quantity, "redeem", ref=ref, now=now)
     redemption.balance = entry.balance_after
     return redemption, entry.balance_after
 
