@@ -116,3 +116,14 @@ def insert_ignoring_conflict(model, **values) -> bool:
     key = list(model.__table__.primary_key.columns)[0]
     inserted = session.execute(insert(model).values(**values).on_conflict_do_nothing().returning(key))
     return inserted.first() is not None
+
+
+def guarded_update(column, *where, **values):
+    """`UPDATE … SET values WHERE where RETURNING column`: a write whose guard is part of the statement
+    (a status still pending, a stock still sufficient). Returns the column's new value, or None when
+    the guard refused. Loaded objects are not touched: expire them if they are used again."""
+    from sqlalchemy import update
+
+    model = column.class_
+    return db.session.execute(update(model).where(*where).values(**values).returning(column)
+                              .execution_options(synchronize_session=False)).scalar_one_or_none()

@@ -4,10 +4,10 @@ Closing is a guarded status change (`WHERE status IN ('open', 'in_progress')`), 
 credited through the ledger at most once however often the request is repeated.
 """
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from ..auth.models import StaffUser
-from ..db import transaction, utcnow
+from ..db import guarded_update, transaction, utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..points.service import post_entry
@@ -80,16 +80,13 @@ def close(complaint_id, status, result, *, reward_points=0, staff_id=None, now=N
     now = now or utcnow()
     with transaction():
         complaint = get_complaint(complaint_id)
-        won = db.session.execute(
-            update(Complaint).where(Complaint.id == complaint_id, Complaint.status.in_(OPEN_STATUSES))
-            .values(status=status, result=result, reward_points=reward_points, handled_by=staff_id, closed_at=now)
-            .returning(Complaint.id).execution_options(synchronize_session=False)).scalar_one_or_none()
-        if won is None:
+        if guarded_update(Complaint.id, Complaint.id == complaint_id, Complaint.status.in_(OPEN_STATUSES),
+                          status=status, result=result, reward_points=reward_points, handled_by=staff_id,
+                          closed_at=now) is None:
             raise ComplaintClosed()
         if reward_points:
             entry = post_entry(complaint.member_id, reward_points, "complaint_reward", ref=str(complaint_id),
                                note=_("Thank you for your feedback"), now=now)
-            db.session.execute(update(Complaint).where(Complaint.id == complaint_id)
-                               .values(reward_entry_id=entry.id).execution_options(synchronize_session=False))
+            guarded_update(Complaint.id, Complaint.id == complaint_id, reward_entry_id=entry.id)
         db.session.expire(complaint)
     return complaint

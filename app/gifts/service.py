@@ -2,10 +2,10 @@
 from datetime import date
 
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm.util import identity_key
 
-from ..db import transaction, utcnow
+from ..db import guarded_update, transaction, utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..media import process_image, storage
@@ -114,10 +114,7 @@ def move_stock(gift_id, delta, kind, *, ref=None, reason=None, staff_id=None, no
     Must run inside `transaction()`. Never read-modify-write: concurrent redemptions of the last units
     queue on the row, and the `stock + delta >= 0` guard refuses whoever comes too late.
     """
-    stock = db.session.execute(
-        update(Gift).where(Gift.id == gift_id, Gift.stock + delta >= 0)
-        .values(stock=Gift.stock + delta).returning(Gift.stock)
-        .execution_options(synchronize_session=False)).scalar_one_or_none()
+    stock = guarded_update(Gift.stock, Gift.id == gift_id, Gift.stock + delta >= 0, stock=Gift.stock + delta)
     if stock is None:
         raise OutOfStock()
     db.session.add(GiftStockMove(gift_id=gift_id, delta=delta, stock_after=stock, kind=kind, ref=ref,

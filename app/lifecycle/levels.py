@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..db import transaction, utcnow
+from ..db import guarded_update, transaction, utcnow
 from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..members.models import Member, MemberLevel
@@ -89,10 +89,8 @@ def level_for(points, thresholds) -> str:
 
 def _apply(member_id, current, target, earned, now):
     """Guarded move (only from the level we saw, only if not pinned); records the change once."""
-    moved = db.session.execute(
-        update(Member).where(Member.id == member_id, Member.level_code == current, Member.level_pinned.is_(False))
-        .values(level_code=target).returning(Member.id)
-        .execution_options(synchronize_session=False)).scalar_one_or_none()
+    moved = guarded_update(Member.id, Member.id == member_id, Member.level_code == current,
+                           Member.level_pinned.is_(False), level_code=target)
     if moved is not None:
         db.session.add(LevelChange(member_id=member_id, from_code=current, to_code=target, earned_points=earned,
                                    source="auto", created_at=now))

@@ -2,47 +2,41 @@
 from datetime import date
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from ..extensions import db
 from ..models_base import TimestampMixin
 
-SOURCES = ("auto", "admin")
 
+class _RecordedChange(TimestampMixin):
+    """A recorded change to a member: made automatically, or by an admin who must give a reason."""
 
-class LevelChange(TimestampMixin, db.Model):
-    __tablename__ = "level_changes"
-    __table_args__ = (
-        CheckConstraint("source IN ('auto', 'admin')", name="source"),
-        CheckConstraint("source = 'auto' OR reason IS NOT NULL", name="admin_gives_reason"),
-        Index("ix_level_changes_member_id_id", "member_id", "id"),
-    )
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (CheckConstraint("source IN ('auto', 'admin')", name="source"),
+                CheckConstraint("source = 'auto' OR reason IS NOT NULL", name="admin_gives_reason"),
+                Index(f"ix_{cls.__tablename__}_member_id_id", "member_id", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    source: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+
+
+class LevelChange(_RecordedChange, db.Model):
+    __tablename__ = "level_changes"
+
     from_code: Mapped[str] = mapped_column(ForeignKey("member_levels.code"))
     to_code: Mapped[str | None] = mapped_column(ForeignKey("member_levels.code"))
     earned_points: Mapped[int | None] = mapped_column(Integer)
-    source: Mapped[str] = mapped_column(String(8))
-    reason: Mapped[str | None] = mapped_column(String(200))
-    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
 
 
-class ValidityChange(TimestampMixin, db.Model):
+class ValidityChange(_RecordedChange, db.Model):
     __tablename__ = "validity_changes"
-    __table_args__ = (
-        CheckConstraint("source IN ('auto', 'admin')", name="source"),
-        CheckConstraint("source = 'auto' OR reason IS NOT NULL", name="admin_gives_reason"),
-        Index("ix_validity_changes_member_id_id", "member_id", "id"),
-    )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     from_date: Mapped[date]
     to_date: Mapped[date]
-    source: Mapped[str] = mapped_column(String(8))
-    reason: Mapped[str | None] = mapped_column(String(200))
-    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
 
 
 class ReferralReward(TimestampMixin, db.Model):

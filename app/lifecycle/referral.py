@@ -4,10 +4,8 @@ referred member) is inserted first with ON CONFLICT DO NOTHING, so a second scan
 racing, find it taken and post nothing."""
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import update
 
-from ..db import insert_ignoring_conflict
-from ..extensions import db
+from ..db import guarded_update, insert_ignoring_conflict
 from ..members.service import get_member
 from ..points.service import post_entry
 from .models import ReferralReward
@@ -23,6 +21,5 @@ def reward_referrer(member_id, scan, now):
         return None
     entry = post_entry(member.referrer_id, points, "referral_bonus", ref=str(member_id), now=now,
                        note=_("Referral bonus: member %(id)s made a first scan", id=member_id))
-    db.session.execute(update(ReferralReward).where(ReferralReward.referred_id == member_id)
-                       .values(entry_id=entry.id))
+    guarded_update(ReferralReward.referred_id, ReferralReward.referred_id == member_id, entry_id=entry.id)
     return entry

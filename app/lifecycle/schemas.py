@@ -40,25 +40,23 @@ class LifecycleMemberSchema(AdminMemberSchema):
     level_pinned = fields.Boolean(required=True)
 
 
-class LevelChangeSchema(Schema):
+class RecordedChangeSchema(Schema):
     id = fields.Integer(required=True)
+    source = fields.String(required=True, metadata={"enum": ["auto", "admin"]})
+    reason = fields.String(allow_none=True)
+    staff_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime(required=True)
+
+
+class LevelChangeSchema(RecordedChangeSchema):
     from_code = fields.String(required=True)
     to_code = fields.String(allow_none=True)
     earned_points = fields.Integer(allow_none=True)
-    source = fields.String(required=True, metadata={"enum": ["auto", "admin"]})
-    reason = fields.String(allow_none=True)
-    staff_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime(required=True)
 
 
-class ValidityChangeSchema(Schema):
-    id = fields.Integer(required=True)
+class ValidityChangeSchema(RecordedChangeSchema):
     from_date = fields.Date(required=True)
     to_date = fields.Date(required=True)
-    source = fields.String(required=True, metadata={"enum": ["auto", "admin"]})
-    reason = fields.String(allow_none=True)
-    staff_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime(required=True)
 
 
 class ExpiringPointsSchema(Schema):

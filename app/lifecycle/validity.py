@@ -7,9 +7,8 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
 
-from ..db import transaction, utcnow
+from ..db import guarded_update, transaction, utcnow
 from ..errors import Conflict
 from ..extensions import db
 from ..members.models import Member
@@ -36,9 +35,7 @@ def extend_for_activity(member_id, now):
     member = get_member(member_id)
     target = local_today(now) + timedelta(days=current_app.config["VALIDITY_EXTENSION_DAYS"])
     previous = member.valid_until
-    moved = db.session.execute(
-        update(Member).where(Member.id == member_id, Member.valid_until < target).values(valid_until=target)
-        .returning(Member.id).execution_options(synchronize_session=False)).scalar_one_or_none()
+    moved = guarded_update(Member.id, Member.id == member_id, Member.valid_until < target, valid_until=target)
     if moved is not None:
         db.session.expire(member, ["valid_until"])
         db.session.add(ValidityChange(member_id=member_id, from_date=previous, to_date=target, source="auto",

@@ -12,9 +12,9 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from ..db import insert_ignoring_conflict, transaction, utcnow
+from ..db import guarded_update, insert_ignoring_conflict, transaction, utcnow
 from ..errors import ApiError, Conflict, NotFound
 from ..extensions import db
 from ..gifts.models import GiftMemberTally
@@ -96,11 +96,9 @@ def _take_allowance(gift, member_id, quantity):
     so a limit set later counts what was redeemed before it)."""
     insert_ignoring_conflict(GiftMemberTally, gift_id=gift.id, member_id=member_id, quantity=0)
     guard = GiftMemberTally.quantity + quantity <= gift.per_member_limit if gift.per_member_limit else True
-    taken = db.session.execute(
-        update(GiftMemberTally)
-        .where(GiftMemberTally.gift_id == gift.id, GiftMemberTally.member_id == member_id, guard)
-        .values(quantity=GiftMemberTally.quantity + quantity).returning(GiftMemberTally.quantity)
-        .execution_options(synchronize_session=False)).scalar_one_or_none()
+    taken = guarded_update(GiftMemberTally.quantity, GiftMemberTally.gift_id == gift.id,
+                           GiftMemberTally.member_id == member_id, guard,
+                           quantity=GiftMemberTally.quantity + quantity)
     if taken is None:
         raise LimitReached(limit=gift.per_member_limit)
 
@@ -131,19 +129,14 @@ def cancel(redemption_id, *, by, member_id=None, reason=None, now=None) -> Redem
     now = now or utcnow()
     with transaction():
         redemption = get_redemption(redemption_id, member_id)
-        won = db.session.execute(
-            update(Redemption).where(Redemption.id == redemption.id, Redemption.status == "pending")
-            .values(status="cancelled", cancelled_at=now, cancelled_by=by, cancel_reason=reason)
-            .returning(Redemption.id).execution_options(synchronize_session=False)).scalar_one_or_none()
-        if won is None:
+        if guarded_update(Redemption.id, Redemption.id == redemption.id, Redemption.status == "pending",
+                          status="cancelled", cancelled_at=now, cancelled_by=by, cancel_reason=reason) is None:
             raise NotCancellable()
         ref = str(redemption.id)
-        db.session.execute(
-            update(GiftMemberTally)
-            .where(GiftMemberTally.gift_id == redemption.gift_id, GiftMemberTally.member_id == redemption.member_id,
-                   GiftMemberTally.quantity >= redemption.quantity)
-            .values(quantity=GiftMemberTally.quantity - redemption.quantity)
-            .execution_options(synchronize_session=False))
+        guarded_update(GiftMemberTally.quantity, GiftMemberTally.gift_id == redemption.gift_id,
+                       GiftMemberTally.member_id == redemption.member_id,
+                       GiftMemberTally.quantity >= redemption.quantity,
+                       quantity=GiftMemberTally.quantity - redemption.quantity)
         post_entry(redemption.member_id, redemption.points_spent, "refund", ref=ref, now=now,
                    note=_("Redemption %(id)s cancelled", id=redemption.id), restores=redemption.debit_entry_id)
         move_stock(redemption.gift_id, redemption.quantity, "cancel", ref=ref, reason=reason, now=now)
@@ -159,11 +152,9 @@ def fulfil(pickup_code, *, staff_id, now=None) -> Redemption:
             Redemption.pickup_code == normalize_pickup_code(pickup_code)))
         if redemption is None:
             raise NotFound(_l("No redemption has this pickup code."))
-        won = db.session.execute(
-            update(Redemption).where(Redemption.id == redemption.id, Redemption.status == "pending",
-                                     Redemption.method == "pickup")
-            .values(status="fulfilled", fulfilled_at=now, fulfilled_by=staff_id)
-            .returning(Redemption.id).execution_options(synchronize_session=False)).scalar_one_or_none()
+        won = guarded_update(Redemption.id, Redemption.id == redemption.id, Redemption.status == "pending",
+                             Redemption.method == "pickup", status="fulfilled", fulfilled_at=now,
+                             fulfilled_by=staff_id)
         db.session.expire(redemption)
         if won is None:
             raise AlreadyFulfilled() if redemption.status == "fulfilled" else NotFulfillable(redemption_status=redemption.status)
@@ -175,12 +166,9 @@ def ship(redemption_id, tracking_no, *, now=None) -> Redemption:
     now = now or utcnow()
     with transaction():
         redemption = get_redemption(redemption_id)
-        won = db.session.execute(
-            update(Redemption).where(Redemption.id == redemption.id, Redemption.status == "pending",
-                                     Redemption.method == "post")
-            .values(status="shipped", shipped_at=now, tracking_no=tracking_no)
-            .returning(Redemption.id).execution_options(synchronize_session=False)).scalar_one_or_none()
-        if won is None:
+        if guarded_update(Redemption.id, Redemption.id == redemption.id, Redemption.status == "pending",
+                          Redemption.method == "post", status="shipped", shipped_at=now,
+                          tracking_no=tracking_no) is None:
             raise NotShippable()
         db.session.expire(redemption)
     return redemption

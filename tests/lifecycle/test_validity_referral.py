@@ -1,9 +1,8 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from app.db import utcnow
 from app.extensions import db
 from app.lifecycle.models import ReferralReward, ValidityChange
 from app.lifecycle.validity import MembershipExpired
