@@ -5,13 +5,14 @@ racing, find it taken and post nothing."""
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..db import guarded_update, insert_ignoring_conflict
+from ..db import guarded_update, insert_ignoring_conflict, utcnow
 from ..members.service import get_member
 from ..points.service import post_entry
 from .models import ReferralReward
 
 
-def reward_referrer(member_id, scan, now):
+def reward_referrer(member_id, scan, now=None):
+    now = now or utcnow()
     member = get_member(member_id)
     points = current_app.config["REFERRAL_BONUS_POINTS"]
     if member.referrer_id is None or points <= 0:

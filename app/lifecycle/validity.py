@@ -32,6 +32,7 @@ def require_valid(member, now=None):
 
 def extend_for_activity(member_id, now):
     """Inside the crediting transaction: valid_until ≥ scan day + VALIDITY_EXTENSION_DAYS (never shortened)."""
+    now = now or utcnow()
     member = get_member(member_id)
     target = local_today(now) + timedelta(days=current_app.config["VALIDITY_EXTENSION_DAYS"])
     previous = member.valid_until

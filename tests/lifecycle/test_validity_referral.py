@@ -77,3 +77,20 @@ def test_racing_first_scans_pay_the_referral_bonus_once(app, member):
     bonus = app.config["REFERRAL_BONUS_POINTS"]
     assert ledger_sum(referrer_id) == bonus
     assert ledger_sum(referred_id) == 8
+
+
+
+def test_hooks_accept_a_missing_now(app, member):
+    """The scan credit may pass now=None; the subscribers then use the current time."""
+    from app.codes.models import Scan
+    from app.db import transaction
+    from app.points import hooks
+
+    referred = create_member(referral_code=member.member.referral_code)
+    scan_id = credit_scan(member.id).id  # any credited scan row will do for the hook's argument
+    app.config["VALIDITY_EXTENSION_DAYS"] = 900
+    with transaction():
+        hooks.scan_credited(referred.id, db.session.get(Scan, scan_id), None)
+    assert _member(referred.id).valid_until == local_today() + timedelta(days=900)
+    assert db.session.get(ReferralReward, referred.id).created_at is not None
+    assert ledger_sum(member.id) == 1 + app.config["REFERRAL_BONUS_POINTS"]
