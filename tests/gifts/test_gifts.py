@@ -103,3 +103,16 @@ def test_a_non_image_upload_is_rejected(api, admin):
     response = api.put(f"/admin/gifts/{gift_id}/image", token=admin.token, content_type="multipart/form-data",
                        data={"image": (io.BytesIO(b"not an image"), "x.jpg", "image/jpeg")})
     assert response.status_code == 422 and response.json["error"]["code"] == "BAD_IMAGE"
+
+
+def test_editing_the_window_backwards_is_422_and_changes_nothing(api, admin):
+    gift_id = api.post("/admin/gifts", NEW_GIFT, token=admin.token).json["id"]
+    response = api.patch(f"/admin/gifts/{gift_id}", {"valid_until": "2025-12-31"}, token=admin.token)
+    assert response.status_code == 422 and "valid_until" in response.json["error"]["fields"]
+    assert api.get(f"/admin/gifts/{gift_id}", token=admin.token).json["valid_until"] == "2030-12-31"
+
+
+def test_unknown_gift_is_404_for_admin_and_member(api, admin, member):
+    assert api.get("/admin/gifts/424242", token=admin.token).status_code == 404
+    assert api.post("/admin/gifts/424242/stock", {"delta": 1, "reason": "x"}, token=admin.token).status_code == 404
+    assert api.get("/gifts/424242", token=member.token).status_code == 404

@@ -88,3 +88,17 @@ def test_uncollected_pickups_are_cancelled_by_the_job_and_a_second_run_does_noth
     assert service.get_redemption(old).cancelled_by == "system"
     assert service.get_redemption(fresh.id).status == "pending"
     assert ledger_sum(member.id) == 400 and db.session.get(Gift, gift.id).stock == 4
+
+
+def test_admin_lists_redemptions_by_status_and_method(api, member, admin):
+    grant_points(member.id, 1000)
+    gift = create_gift()
+    _redeem(api, member, gift)
+    posted = _redeem(api, member, gift, POST)["id"]
+    api.post(f"/admin/redemptions/{posted}/ship", {"tracking_no": "YT0001"}, token=admin.token)
+    listing = api.get("/admin/redemptions?method=post&status=shipped", token=admin.token).json
+    assert listing["total"] == 1 and listing["items"][0]["id"] == posted
+    assert listing["items"][0]["member_id"] == member.id
+    assert api.get(f"/admin/redemptions?member_id={member.id}", token=admin.token).json["total"] == 2
+    shipped = api.post(f"/admin/redemptions/{posted}/cancel", {"reason": "x"}, token=admin.token)
+    assert shipped.status_code == 409 and shipped.json["error"]["code"] == "NOT_CANCELLABLE"
