@@ -46,6 +46,7 @@ def get_gift(gift_id):
 
 
 @blp.route("/admin/gifts", methods=["POST"])
+@idempotent
 @blp.arguments(GiftCreateSchema)
 @blp.response(201, AdminGiftSchema)
 @blp.alt_response(422, schema=ErrorSchema)

@@ -116,3 +116,11 @@ def test_unknown_gift_is_404_for_admin_and_member(api, admin, member):
     assert api.get("/admin/gifts/424242", token=admin.token).status_code == 404
     assert api.post("/admin/gifts/424242/stock", {"delta": 1, "reason": "x"}, token=admin.token).status_code == 404
     assert api.get("/gifts/424242", token=member.token).status_code == 404
+
+
+def test_creating_a_gift_with_an_idempotency_key_creates_one(api, admin):
+    headers = {"Idempotency-Key": "gift-1"}
+    first = api.post("/admin/gifts", NEW_GIFT, token=admin.token, headers=headers)
+    second = api.post("/admin/gifts", NEW_GIFT, token=admin.token, headers=headers)
+    assert first.status_code == second.status_code == 201 and first.json["id"] == second.json["id"]
+    assert api.get("/admin/gifts", token=admin.token).json["total"] == 1
