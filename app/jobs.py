@@ -55,7 +55,7 @@ JOBS = [
     Job("purge-expired-tokens", _purge_expired_tokens, "cron", {"hour": 3, "minute": 10}),
     Job("cancel-uncollected-pickups", _cancel_uncollected_pickups, "cron", {"minute": 5}),
     Job("recalculate-levels", _recalculate_levels, "cron", {"hour": 2, "minute": 30}),
-    Job("expire-points", _expire_points, "cron", {"hour": 0, "minute": 20}),
+    Job("expire-points", _expire_points, "cron", {"hour": 0, "minute": 1}),  # lapsed points go at once
 ]
 
 
