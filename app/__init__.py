@@ -27,7 +27,7 @@ def create_app(config=None):
     media.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)
-    features.init_commands(app)
+    features.init_app(app)
     return app
 
 

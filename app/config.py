@@ -60,6 +60,12 @@ class Config:
     TOKEN_TTL_STAFF = _int("TOKEN_TTL_STAFF", 12 * 3600)
     CONSENT_POLICY_VERSION = os.environ.get("CONSENT_POLICY_VERSION", "2026-11")
     MEMBER_VALIDITY_DAYS = _int("MEMBER_VALIDITY_DAYS", 365)
+    # Points mall and member lifecycle (ISSUE 4)
+    VALIDITY_EXTENSION_DAYS = _int("VALIDITY_EXTENSION_DAYS", 365)  # membership runs this long after a scan
+    REFERRAL_BONUS_POINTS = _int("REFERRAL_BONUS_POINTS", 50)
+    POINTS_EXPIRE_AFTER_YEARS = _int("POINTS_EXPIRE_AFTER_YEARS", 1)  # earned in Y, expire 31 Dec of Y + n
+    PICKUP_EXPIRY_DAYS = _int("PICKUP_EXPIRY_DAYS", 30)  # uncollected pickups are cancelled and refunded
+    LEVEL_WINDOW_DAYS = _int("LEVEL_WINDOW_DAYS", 365)  # levels go by points earned in this window
     SCAN_DAILY_CAP = _int("SCAN_DAILY_CAP", 50)
     # Invalid (malformed or forged) codes a member, and an IP address, may send before scanning pauses.
     # Raise the per-IP one where many members share an address (carrier-grade NAT, a shop's Wi-Fi).

@@ -100,3 +100,30 @@ def violated_constraint(error: IntegrityError) -> str:
     if diag is not None and getattr(diag, "constraint_name", None):
         return diag.constraint_name
     return str(error.orig)
+
+
+def insert_ignoring_conflict(model, **values) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING (PostgreSQL and SQLite); True when the row went in.
+
+    A concurrent twin waits for the first insert to commit and then does nothing, instead of failing
+    its whole transaction the way a caught IntegrityError would on PostgreSQL.
+    """
+    session = db.session
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    key = list(model.__table__.primary_key.columns)[0]
+    inserted = session.execute(insert(model).values(**values).on_conflict_do_nothing().returning(key))
+    return inserted.first() is not None
+
+
+def guarded_update(column, *where, **values):
+    """`UPDATE … SET values WHERE where RETURNING column`: a write whose guard is part of the statement
+    (a status still pending, a stock still sufficient). Returns the column's new value, or None when
+    the guard refused. Loaded objects are not touched: expire them if they are used again."""
+    from sqlalchemy import update
+
+    model = column.class_
+    return db.session.execute(update(model).where(*where).values(**values).returning(column)
+                              .execution_options(synchronize_session=False)).scalar_one_or_none()

@@ -79,8 +79,6 @@ def seed_observations(ctx, weeks=8):
                     carton_price=(price * 10 - 5).quantize(Decimal("0.01")), channel=random.choice(CHANNELS))
 
 
-
-
 # Each feature seeds its own part of the demo, in this order (later seeders use what earlier ones made,
 # through `ctx`). Dotted paths, so this module imports no feature at load time.
 SEEDERS = [
@@ -89,6 +87,7 @@ SEEDERS = [
     "app.products.demo:seed_products",
     "app.codes.demo:seed_codes",
     "app.field_demo:seed_field",
+    "app.lifecycle.demo:seed_mall",
     "app.demo:seed_observations",
 ]
 

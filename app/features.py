@@ -15,6 +15,10 @@ BLUEPRINTS = [
     "app.activities.routes:blp",
     "app.observations.routes:blp",
     "app.stats.routes:blp",
+    "app.gifts.routes:blp",
+    "app.redemptions.routes:blp",
+    "app.lifecycle.routes:blp",
+    "app.complaints.routes:blp",
 ]
 
 # Modules with an init_app(app) that adds their `flask …` command groups.
@@ -35,6 +39,14 @@ def blueprints():
     return [load(path) for path in BLUEPRINTS]
 
 
-def init_commands(app):
+# Modules imported for what they subscribe to (app/points/hooks.py: level, validity, referral on a credit).
+SUBSCRIBERS = [
+    "app.lifecycle.hooks",
+]
+
+
+def init_app(app):
     for path in COMMANDS:
         load(path).init_app(app)
+    for path in SUBSCRIBERS:
+        load(path)

@@ -36,10 +36,30 @@ def _promo_low_stock():
     from .promo.service import report_low_stock
 
     return report_low_stock()
+
+
 def _indicator_snapshots():
     from .stats.snapshots import snapshot_previous_week
 
     return snapshot_previous_week()
+
+
+def _cancel_uncollected_pickups():
+    from .redemptions.service import cancel_uncollected_pickups
+
+    return {"cancelled": cancel_uncollected_pickups()}
+
+
+def _recalculate_levels():
+    from .lifecycle.levels import recalculate_all
+
+    return {"members_moved": recalculate_all()}
+
+
+def _expire_points():
+    from .lifecycle.expiry import expire_lapsed
+
+    return {"points_expired": expire_lapsed()}
 
 
 JOBS = [
@@ -48,6 +68,9 @@ JOBS = [
     Job("promo-low-stock", _promo_low_stock, "cron", {"hour": 8, "minute": 0}),
     # Monday early morning (Shanghai): last week's market indicators, frozen for history and period figures.
     Job("indicator-snapshots", _indicator_snapshots, "cron", {"day_of_week": "mon", "hour": 2, "minute": 30}),
+    Job("cancel-uncollected-pickups", _cancel_uncollected_pickups, "cron", {"minute": 5}),
+    Job("recalculate-levels", _recalculate_levels, "cron", {"hour": 2, "minute": 30}),
+    Job("expire-points", _expire_points, "cron", {"hour": 0, "minute": 1}),  # lapsed points go at once
 ]
 
 

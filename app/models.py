@@ -2,7 +2,7 @@
 from .auth.models import AuthToken, StaffUser  # noqa: F401
 from .idempotency import IdempotencyRecord  # noqa: F401
 from .members.models import Member, MemberLevel  # noqa: F401
-from .points.models import LedgerEntry  # noqa: F401
+from .points.models import LedgerEntry, PointLot, PointLotUse  # noqa: F401
 from .products.models import Product  # noqa: F401
 from .codes.models import CodeBatch, EarningRule, ImportedCode, Scan  # noqa: F401
 from .retailers.models import Retailer  # noqa: F401
@@ -11,3 +11,7 @@ from .visits.models import Visit, VisitPlan  # noqa: F401
 from .activities.models import Activity, ActivityRecord  # noqa: F401
 from .promo.models import PromoItem, PromoMovement, PromoPlan, PromoStock  # noqa: F401
 from .stats.models import IndicatorSnapshot  # noqa: F401
+from .gifts.models import Gift, GiftMemberTally, GiftStockMove  # noqa: F401
+from .redemptions.models import Redemption  # noqa: F401
+from .lifecycle.models import LevelChange, ReferralReward, ValidityChange  # noqa: F401
+from .complaints.models import Complaint  # noqa: F401

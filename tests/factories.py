@@ -108,3 +108,50 @@ def create_product(sku=None, **overrides):
         product = Product(**values)
         session.add(product)
     return product
+
+
+# --- points mall and member lifecycle (ISSUE 4) ---
+
+def grant_points(member_id, points, now=None, kind="adjust"):
+    """Put points on a member's balance through the ledger (no scan side effects)."""
+    from app.points.service import post_entry
+
+    with transaction():
+        return post_entry(member_id, points, kind, note="test grant", now=now)
+
+
+def create_gift(**overrides):
+    from app.gifts.service import create_gift as create
+
+    fields = {"name": "保温杯", "category": "生活用品", "points_cost": 100, "stock": 10}
+    fields.update(overrides)
+    return create(**fields)
+
+
+def credit_scan(member_id, points=1, now=None):
+    """What the scan endpoint (another branch) does: a Scan row, its ledger credit and the hook, in one
+    transaction. Returns the scan."""
+    from app.codes.models import CodeBatch, Scan
+    from app.db import utcnow
+    from app.extensions import db
+    from app.points import hooks
+    from app.points.service import post_entry
+    from app.products.models import Product
+
+    now = now or utcnow()
+    n = next(_seq)
+    with transaction():
+        product = Product(sku=f"T{n:06d}", name="测试烟(硬)", brand="测试", pack_price=10, carton_price=100,
+                          guide_price=10, wholesale_price=90, points_per_pack=points, created_at=now)
+        db.session.add(product)
+        db.session.flush()
+        batch = CodeBatch(product_id=product.id, count=1, created_at=now)
+        db.session.add(batch)
+        db.session.flush()
+        scan = Scan(code=f"TESTCODE{n:012d}", batch_id=batch.id, product_id=product.id, member_id=member_id,
+                    points_awarded=points, created_at=now)
+        db.session.add(scan)
+        db.session.flush()
+        post_entry(member_id, points, "scan", ref=str(scan.id), now=now)
+        hooks.scan_credited(member_id, scan, now)
+    return scan

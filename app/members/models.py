@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Integer
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Integer, false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import UTCDateTime
@@ -49,6 +49,8 @@ class Member(TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(16), default="active")
     lock_reason: Mapped[str | None] = mapped_column(String(200))
     level_code: Mapped[str] = mapped_column(ForeignKey("member_levels.code"), default="normal")
+    # Set by an admin's manual level change: automatic recalculation leaves the level alone.
+    level_pinned: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     points_balance: Mapped[int] = mapped_column(Integer, default=0)
     valid_until: Mapped[date]
     referral_code: Mapped[str] = mapped_column(String(8), unique=True)

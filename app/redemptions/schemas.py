@@ -1,0 +1,82 @@
+"""Redemption shapes (API.md) and the delivery choice: pickup (自提) or post (邮寄)."""
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from ..fields import Id, Text
+from ..members.models import mask_phone
+from ..members.schemas import PhoneField
+from .models import METHODS, STATUSES
+
+
+class DeliverySchema(Schema):
+    method = fields.String(required=True, validate=validate.OneOf(METHODS), metadata={"enum": list(METHODS)})
+    name = Text(validate=validate.Length(min=1, max=30))
+    phone = PhoneField(metadata={"example": "13800138000"})
+    address = Text(validate=validate.Length(min=5, max=200))
+
+    @validates_schema
+    def _post_needs_address(self, data, **_):
+        if data.get("method") == "post":
+            missing = {name: [_l("Required for delivery by post.")] for name in ("name", "phone", "address")
+                       if not data.get(name)}
+            if missing:
+                raise ValidationError(missing)
+
+
+class RedeemSchema(Schema):
+    gift_id = Id(required=True)
+    quantity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100))
+    delivery = fields.Nested(DeliverySchema, required=True)
+
+
+class GiftRefSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+def _delivery(redemption):
+    if redemption.method == "pickup":
+        return {"method": "pickup"}
+    return {"method": "post", "name": redemption.ship_name, "phone": mask_phone(redemption.ship_phone or ""),
+            "address": redemption.ship_address, "tracking_no": redemption.tracking_no}
+
+
+class RedemptionSchema(Schema):
+    id = fields.Integer(required=True)
+    gift = fields.Nested(GiftRefSchema, required=True)
+    quantity = fields.Integer(required=True)
+    points_spent = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"enum": list(STATUSES)})
+    pickup_code = fields.String(allow_none=True)
+    delivery = fields.Function(_delivery, metadata={"type": "object", "description":
+                               "{method: pickup} or {method: post, name, phone (masked), address, tracking_no}"})
+    created_at = fields.DateTime(required=True)
+    balance = fields.Integer(metadata={"description": "The member's balance after redeeming (on create only)"})
+
+
+class AdminRedemptionSchema(RedemptionSchema):
+    member_id = fields.Integer(required=True)
+    fulfilled_at = fields.DateTime(allow_none=True)
+    fulfilled_by = fields.Integer(allow_none=True)
+    shipped_at = fields.DateTime(allow_none=True)
+    cancelled_at = fields.DateTime(allow_none=True)
+    cancelled_by = fields.String(allow_none=True)
+    cancel_reason = fields.String(allow_none=True)
+
+
+class FulfilSchema(Schema):
+    pickup_code = Text(required=True, validate=validate.Length(min=1, max=32))
+
+
+class ShipSchema(Schema):
+    tracking_no = Text(required=True, validate=validate.Length(min=1, max=40))
+
+
+class AdminCancelSchema(Schema):
+    reason = Text(required=True, validate=validate.Length(min=1, max=200))
+
+
+class AdminRedemptionQuery(Schema):
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    method = fields.String(validate=validate.OneOf(METHODS))
+    member_id = Id()

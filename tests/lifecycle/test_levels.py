@@ -1,0 +1,102 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.db import utcnow
+from app.extensions import db
+from app.lifecycle import levels
+from app.lifecycle.models import LevelChange
+from app.members.models import Member, MemberLevel
+
+from ..factories import credit_scan, grant_points
+
+LEVELS = [("silver", "银卡会员", 500, "1.20"), ("gold", "金卡会员", 2000, "1.50"), ("diamond", "钻石会员", 5000, "2.00")]
+
+
+def _add_levels(api, admin):
+    for code, name, minimum, multiplier in LEVELS:
+        response = api.post("/admin/levels", {"code": code, "name": name, "min_points": minimum,
+                                              "multiplier": multiplier}, token=admin.token)
+        assert response.status_code == 201, response.json
+
+
+def _level(member_id):
+    db.session.expire_all()
+    return db.session.get(Member, member_id).level_code
+
+
+def test_admin_defines_levels_and_lists_them_by_threshold(api, admin):
+    _add_levels(api, admin)
+    items = api.get("/admin/levels", token=admin.token).json["items"]
+    assert [i["code"] for i in items] == ["normal", "silver", "gold", "diamond"]
+    assert items[2] == {"code": "gold", "name": "金卡会员", "min_points": 2000, "multiplier": "1.50"}
+    again = api.post("/admin/levels", {"code": "gold", "name": "x", "min_points": 1, "multiplier": 1},
+                     token=admin.token)
+    assert again.status_code == 409 and again.json["error"]["code"] == "LEVEL_EXISTS"
+    patched = api.patch("/admin/levels/gold", {"multiplier": "1.60"}, token=admin.token)
+    assert patched.status_code == 200 and patched.json["multiplier"] == "1.60"
+    assert db.session.get(MemberLevel, "gold").multiplier == Decimal("1.60")
+
+
+def test_a_level_held_by_members_or_the_base_level_cannot_be_deleted(api, admin, member):
+    _add_levels(api, admin)
+    credit_scan(member.id, 600)
+    assert api.delete("/admin/levels/silver", token=admin.token).json["error"]["code"] == "LEVEL_IN_USE"
+    assert api.delete("/admin/levels/normal", token=admin.token).status_code == 409
+    assert api.delete("/admin/levels/diamond", token=admin.token).status_code == 204
+
+
+def test_a_credited_scan_raises_the_level_by_points_earned(api, admin, member):
+    _add_levels(api, admin)
+    credit_scan(member.id, 499)
+    assert _level(member.id) == "normal"
+    credit_scan(member.id, 1)
+    assert _level(member.id) == "silver"
+    assert api.get("/me", token=member.token).json["level"] == {"code": "silver", "name": "银卡会员"}
+    change = db.session.scalar(select(LevelChange))
+    assert (change.from_code, change.to_code, change.source, change.earned_points) == ("normal", "silver", "auto", 500)
+
+
+def test_spending_does_not_lower_the_level_but_a_lapsed_year_does(app, api, admin, member):
+    _add_levels(api, admin)
+    long_ago = utcnow() - timedelta(days=400)
+    credit_scan(member.id, 2500, now=long_ago)
+    assert _level(member.id) == "gold"
+    grant_points(member.id, -2400, now=long_ago + timedelta(days=1))  # spent: earnings still count
+    assert levels.recalculate_all(now=long_ago + timedelta(days=2)) == 0
+    assert _level(member.id) == "gold"
+    assert levels.recalculate_all() == 1  # the earnings have left the 12-month window
+    assert _level(member.id) == "normal"
+    assert levels.recalculate_all() == 0  # a second run changes nothing
+
+
+def test_nightly_recalculation_twice_changes_nothing_the_second_time(runner, api, admin, member, other_member):
+    _add_levels(api, admin)
+    grant_points(member.id, 600, kind="campaign_bonus")  # earned, but no scan hook ran
+    first = runner.invoke(args=["scheduler", "run-once", "recalculate-levels"])
+    second = runner.invoke(args=["scheduler", "run-once", "recalculate-levels"])
+    assert "members_moved': 1" in first.output and "members_moved': 0" in second.output
+    assert _level(member.id) == "silver" and _level(other_member.id) == "normal"
+
+
+def test_admin_sets_a_level_by_hand_with_a_reason_and_it_holds(api, admin, member):
+    _add_levels(api, admin)
+    response = api.post(f"/admin/members/{member.id}/level", {"level_code": "diamond", "reason": "重点客户"},
+                        token=admin.token)
+    assert response.status_code == 200 and response.json["level"]["code"] == "diamond"
+    assert response.json["level_pinned"] is True
+    credit_scan(member.id, 1)
+    assert levels.recalculate_all() == 0 and _level(member.id) == "diamond"
+    history = api.get(f"/admin/members/{member.id}/level-changes", token=admin.token).json["items"]
+    assert history[0]["source"] == "admin" and history[0]["reason"] == "重点客户"
+    back = api.post(f"/admin/members/{member.id}/level", {"level_code": None, "reason": "恢复自动"},
+                    token=admin.token)
+    assert back.json["level"]["code"] == "normal" and back.json["level_pinned"] is False
+
+
+def test_setting_an_unknown_level_is_404_and_a_reason_is_required(api, admin, member):
+    assert api.post(f"/admin/members/{member.id}/level", {"level_code": "nope", "reason": "x"},
+                    token=admin.token).status_code == 404
+    response = api.post(f"/admin/members/{member.id}/level", {"level_code": "normal"}, token=admin.token)
+    assert response.status_code == 422 and "reason" in response.json["error"]["fields"]
