@@ -12,7 +12,7 @@ def create_app(config=None):
     app.config.from_object(config or Config)
     _require_secret_key(app)
 
-    from . import api, auth, db, errors, http, i18n, jobs, media, cli
+    from . import admin, api, auth, db, errors, http, i18n, jobs, media, cli
     from .auth.routes import blp as auth_api
     from .members.routes import blp as members_api
     from .points.routes import blp as points_api
@@ -28,6 +28,7 @@ def create_app(config=None):
     media.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)
+    admin.init_app(app)  # after errors: it shows /admin errors as pages
     return app
 
 

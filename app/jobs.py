@@ -32,9 +32,16 @@ def _purge_expired_tokens():
     return purge_dead_tokens()
 
 
+def _maintain_tasks():
+    from .tasks.service import maintain
+
+    return maintain()
+
+
 JOBS = [
     Job("purge-idempotency-keys", _purge_idempotency_keys, "interval", {"hours": 1}),
     Job("purge-expired-tokens", _purge_expired_tokens, "cron", {"hour": 3, "minute": 10}),
+    Job("maintain-console-tasks", _maintain_tasks, "interval", {"minutes": 10}),
 ]
 
 

@@ -7,3 +7,5 @@ from .products.models import Product  # noqa: F401
 from .codes.models import CodeBatch, Scan  # noqa: F401
 from .retailers.models import Retailer  # noqa: F401
 from .observations.models import Observation  # noqa: F401
+from .audit.models import AuditEvent  # noqa: F401
+from .tasks.models import Task  # noqa: F401
