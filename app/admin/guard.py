@@ -101,6 +101,7 @@ def guard():
     """before_request for /admin: session, idle expiry, CSRF and role."""
     if request.path != "/admin" and not request.path.startswith("/admin/"):
         return None
+    g.staff = None
     view = _view()
     unsafe = request.method not in SAFE_METHODS
     if unsafe:

@@ -1,5 +1,6 @@
 """Display labels for stored codes (statuses, profile choices), translated."""
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 STATUS_LABELS = {"active": _l("Active"), "locked": _l("Locked"), "queued": _l("Queued"), "running": _l("Running"),
                  "done": _l("Done"), "failed": _l("Failed")}
@@ -23,5 +24,13 @@ LEDGER_KIND_LABELS = {
 }
 
 
+def options(pairs):
+    """(value, label) pairs as WTForms select choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def choices(codes, blank=False):
-    return ([("", "—")] if blank else []) + [(code, CHOICE_LABELS.get(code, code)) for code in codes]
+    return options(([("", "—")] if blank else []) + [(code, CHOICE_LABELS.get(code, code)) for code in codes])
+
+
+ANY_STATUS = (("", _l("Any status")), ("active", _l("Active")), ("locked", _l("Locked")))

@@ -19,7 +19,7 @@ from ..points.service import ledger_query
 from . import bp
 from .actions import audited, flash_error, perform
 from .listing import Column, FilterForm, ListSpec, register, show_list
-from .labels import CHOICE_LABELS, LEDGER_KIND_LABELS, STATUS_LABELS, choices
+from .labels import ANY_STATUS, CHOICE_LABELS, LEDGER_KIND_LABELS, STATUS_LABELS, choices, options
 
 AUDIT_FIELDS = ("status", "lock_reason", "level_code", "valid_until", "region_code", "preferred_category",
                 "price_tier", "occupation", "income_band")
@@ -27,15 +27,14 @@ AUDIT_FIELDS = ("status", "lock_reason", "level_code", "valid_until", "region_co
 
 def level_choices(blank=None):
     levels = db.session.scalars(select(MemberLevel).order_by(MemberLevel.min_points)).all()
-    return ([("", blank)] if blank else []) + [(level.code, level.name) for level in levels]
+    return options(([("", blank)] if blank else []) + [(level.code, level.name) for level in levels])
 
 
 class MemberFilter(FilterForm):
     q = StringField(_l("Phone or name"), validators=[Optional(), Length(max=30)])
     region = StringField(_l("Region code"), validators=[Optional(), Length(min=2, max=6)])
     level = SelectField(_l("Level"), validators=[Optional()], validate_choice=False)
-    status = SelectField(_l("Status"), choices=[("", _l("Any status")), ("active", _l("Active")),
-                                                ("locked", _l("Locked"))], validators=[Optional()])
+    status = SelectField(_l("Status"), choices=options(ANY_STATUS), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,5 @@
 """Staff accounts (员工账号): list, create field staff, admins and read-only managers, lock and unlock."""
-from flask import flash, g, render_template, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from marshmallow import ValidationError
@@ -13,19 +13,17 @@ from ..auth.models import STAFF_ROLES, StaffUser
 from ..errors import ApiError
 from . import bp
 from .actions import audited, flash_error, perform
-from .labels import ROLE_LABELS, STATUS_LABELS
+from .labels import ANY_STATUS, ROLE_LABELS, STATUS_LABELS, options
 from .listing import Column, FilterForm, ListSpec, register, show_list
-from flask import redirect
 
 AUDIT_FIELDS = ("username", "name", "role", "status", "phone", "region_code")
 
 
 class StaffFilter(FilterForm):
     q = StringField(_l("Username or name"), validators=[Optional(), Length(max=64)])
-    role = SelectField(_l("Role"), choices=[("", _l("Any role"))] + list(ROLE_LABELS.items()),
+    role = SelectField(_l("Role"), choices=options([("", _l("Any role"))] + list(ROLE_LABELS.items())),
                        validators=[Optional()])
-    status = SelectField(_l("Status"), choices=[("", _l("Any status")), ("active", _l("Active")),
-                                                ("locked", _l("Locked"))], validators=[Optional()])
+    status = SelectField(_l("Status"), choices=options(ANY_STATUS), validators=[Optional()])
 
 
 def staff_query(filters):
@@ -58,7 +56,7 @@ class StaffForm(FlaskForm):
         DataRequired(), Length(min=3, max=64),
         Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Letters, digits, dot, dash and underscore only."))])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
-    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in STAFF_ROLES])
+    role = SelectField(_l("Role"), choices=options((r, ROLE_LABELS[r]) for r in STAFF_ROLES))
     password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(max=128)])
     phone = StringField(_l("Phone"), validators=[Optional(), Regexp(r"^1\d{10}$")])
     region_code = StringField(_l("Region code"), validators=[Optional(), Regexp(r"^\d{6}$")])

@@ -18,12 +18,12 @@ from ..tasks.models import Task
 from . import bp, export
 from .actions import record_action
 from .guard import managers_may_post, passive
-from .labels import STATUS_LABELS
+from .labels import STATUS_LABELS, options
 from .listing import SPECS, Column, ListSpec, show_list, statement_for
 
 
 class ExportForm(FlaskForm):
-    format = SelectField(_l("Format"), choices=[("xlsx", "XLSX"), ("csv", "CSV")])
+    format = SelectField(_l("Format"), choices=options([("xlsx", "XLSX"), ("csv", "CSV")]))
 
 
 @tasks.task_kind("list_export")

@@ -1,0 +1,160 @@
+"""Console sign-in, session security, CSRF, idle expiry, throttling and roles."""
+import time
+
+import pytest
+from sqlalchemy import select
+
+from app.audit.models import AuditEvent
+from app.auth.models import AuthToken
+from app.auth.service import set_staff_status
+from app.extensions import db
+
+CONSOLE_PATHS = ["/admin/", "/admin/members", "/admin/gifts", "/admin/redemptions", "/admin/complaints",
+                 "/admin/products", "/admin/code-batches", "/admin/rules", "/admin/retailers", "/admin/staff",
+                 "/admin/visits", "/admin/promo-items", "/admin/activities", "/admin/audit"]
+
+
+@pytest.mark.parametrize("path", CONSOLE_PATHS)
+def test_unauthenticated_request_to_a_console_page_leads_to_sign_in(anonymous, path):
+    response = anonymous.get(path)
+    assert response.status_code == 302
+    assert response.location.startswith("/admin/login")
+
+
+def test_every_console_route_needs_a_session(app, anonymous):
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/admin") or rule.endpoint in ("admin.login", "admin.language"):
+            continue
+        path = rule.rule.replace("<int:member_id>", "1").replace("<int:staff_id>", "1") \
+            .replace("<int:event_id>", "1").replace("<int:task_id>", "1").replace("<list_name>", "members")
+        if "GET" in rule.methods:
+            response = anonymous.get(path)
+            assert response.status_code == 302 and "/admin/login" in response.location, path
+
+
+def test_admin_signs_in_and_sees_the_dashboard(console):
+    response = console.get("/admin/")
+    assert response.status_code == 200
+    assert console.admin.user.username in response.get_data(as_text=True)
+
+
+def test_sign_in_returns_to_the_page_asked_for_but_never_off_site(client, admin, anonymous):
+    credentials = {"username": admin.user.username, "password": admin.password}
+    response = anonymous.post("/admin/login?next=/admin/staff", {**credentials,
+                                                                 "csrf_token": anonymous.csrf_token()}, csrf=False)
+    assert response.location == "/admin/staff"
+    assert anonymous.post("/admin/logout").status_code == 302
+    response = anonymous.post("/admin/login?next=https://evil.example/admin",
+                              {**credentials, "csrf_token": anonymous.csrf_token()}, csrf=False)
+    assert response.location == "/admin/"
+
+
+def test_wrong_password_is_refused_and_recorded(anonymous, admin):
+    response = anonymous.login(admin.user.username, "wrong-password")
+    assert response.status_code == 401
+    assert anonymous.get("/admin/").status_code == 302
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "console.login_failed"))
+    assert event.note == admin.user.username and event.actor_id is None
+
+
+def test_field_staff_cannot_enter_the_console_and_keep_no_token(make_console):
+    attempt = make_console("staff")
+    assert attempt.response.status_code == 403
+    assert attempt.get("/admin/").status_code == 302
+    live = db.session.scalars(select(AuthToken).where(AuthToken.staff_id == attempt.account.id,
+                                                      AuthToken.revoked_at.is_(None))).all()
+    assert len(live) == 1  # the API token the factory issued; the console's was revoked at once
+
+
+def test_session_cookie_is_httponly_samesite_lax_and_scoped_to_the_console(client, admin, anonymous):
+    response = anonymous.login(admin.user.username, admin.password)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/admin" in cookie
+    assert "Secure" not in cookie
+
+
+def test_session_cookie_is_secure_when_configured(app, admin, anonymous):
+    app.config["SESSION_COOKIE_SECURE"] = True
+    response = anonymous.login(admin.user.username, admin.password)
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_session_ends_after_idle_time(console, app):
+    with console.session() as session:
+        session["seen"] = int(time.time()) - app.config["CONSOLE_IDLE_MINUTES"] * 60 - 5
+    response = console.get("/admin/members")
+    assert response.status_code == 302 and "/admin/login" in response.location
+    assert console.get("/admin/").status_code == 302  # the token was revoked, not only forgotten
+
+
+def test_activity_keeps_the_session_alive(console, app):
+    with console.session() as session:
+        session["seen"] = int(time.time()) - app.config["CONSOLE_IDLE_MINUTES"] * 60 + 30
+    assert console.get("/admin/members").status_code == 200
+    assert console.get("/admin/").status_code == 200
+
+
+def test_logout_revokes_the_session_server_side(console):
+    with console.session() as session:
+        stolen = dict(session)
+    response = console.post("/admin/logout")
+    assert response.status_code == 302
+    with console.session() as session:
+        session.update(stolen)  # replaying the old cookie does not bring the session back
+    assert console.get("/admin/").status_code == 302
+
+
+def test_locking_an_admin_ends_their_console_session(console):
+    set_staff_status(console.admin.id, "locked")
+    assert console.get("/admin/").status_code == 302
+
+
+def test_console_login_is_throttled_per_account(anonymous, admin, app):
+    for _ in range(5):
+        assert anonymous.login(admin.user.username, "wrong-password").status_code == 401
+    response = anonymous.login(admin.user.username, admin.password)
+    assert response.status_code == 429
+    assert "Too many" in response.get_data(as_text=True) or "过于频繁" in response.get_data(as_text=True)
+
+
+def test_form_without_csrf_token_is_rejected_and_changes_nothing(console, member):
+    response = console.post(f"/admin/members/{member.id}/lock", {"reason": "no token"}, csrf=False)
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+    db.session.expire_all()
+    assert member.member.status == "active"
+
+
+def test_form_with_another_sessions_csrf_token_is_rejected(console, make_console, member):
+    other = make_console("admin")
+    token = other.csrf_token("/admin/")
+    response = console.post(f"/admin/members/{member.id}/lock", {"reason": "x", "csrf_token": token}, csrf=False)
+    assert response.status_code == 400
+
+
+def test_api_posts_need_no_csrf_token(api, admin):
+    response = api.post("/staff/login", {"username": admin.user.username, "password": admin.password})
+    assert response.status_code == 200
+
+
+def test_manager_reads_but_cannot_change(make_console, member):
+    manager = make_console("manager")
+    assert manager.response.status_code == 302
+    assert manager.get("/admin/members").status_code == 200
+    assert manager.get(f"/admin/members/{member.id}").status_code == 200
+    response = manager.post(f"/admin/members/{member.id}/lock", {"reason": "x"})
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert member.member.status == "active"
+
+
+def test_manager_has_no_api_access(api, app):
+    from tests import factories
+
+    manager = factories.create_staff(role="manager")
+    assert api.get(f"/admin/members/1", token=manager.token).status_code == 403
+
+
+def test_unknown_console_page_shows_an_html_404_once_signed_in(console):
+    response = console.get("/admin/gifts")
+    assert response.status_code == 404 and response.mimetype == "text/html"
