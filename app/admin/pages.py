@@ -20,10 +20,19 @@ def localdate(value):
     return format_date(value, "yyyy-MM-dd") if value else ""
 
 
+def current_language():
+    """The configured language code in use ("zh_CN" or "en"); str(Locale) would say zh_Hans_CN."""
+    locale = get_locale()
+    code = f"{locale.language}_{locale.territory}" if locale and locale.territory else str(locale)
+    languages = current_app.config["LANGUAGES"]
+    return code if code in languages else next((l for l in languages if l.split("_")[0] == locale.language),
+                                               languages[0])
+
+
 def _console_context():
     if not request.path.startswith("/admin"):
         return {}
-    return {"staff": g.get("staff"), "nav_items": nav_items, "locale": str(get_locale()),
+    return {"staff": g.get("staff"), "nav_items": nav_items, "locale": current_language(),
             "languages": current_app.config["LANGUAGES"]}
 
 

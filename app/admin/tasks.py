@@ -6,7 +6,7 @@ batch, a retailer import) by registering a task kind (app/tasks/service.py) and 
 `admin.tasks_detail` after `submit(...)`.
 """
 from flask import abort, g, jsonify, redirect, render_template, request, send_file, url_for
-from flask_babel import force_locale, get_locale, lazy_gettext as _l
+from flask_babel import force_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -19,6 +19,7 @@ from . import bp, export
 from .actions import record_action
 from .guard import managers_may_post, passive
 from .labels import STATUS_LABELS, options
+from .pages import current_language
 from .listing import SPECS, Column, ListSpec, show_list, statement_for
 
 
@@ -50,7 +51,7 @@ def exports_start(list_name):
         abort(404 if spec is None else 400)
     args = {k: v for k, v in request.args.items() if k not in ("page", "per_page", "export")}
     task = tasks.submit("list_export", {"list_name": list_name, "args": args, "fmt": form.format.data,
-                                        "locale": str(get_locale())}, created_by=g.staff.id)
+                                        "locale": current_language()}, created_by=g.staff.id)
     record_action("export.start", target_type="task", target_id=task.id,
                   note=f"{list_name} {form.format.data} {args}"[:200])
     return redirect(url_for("admin.tasks_detail", task_id=task.id))

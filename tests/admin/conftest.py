@@ -14,7 +14,7 @@ def _fresh_g():
     # (Flask-WTF's CSRF token, the signed-in staff).
     from flask import g
 
-    for name in ("csrf_token", "staff", "console_expired"):
+    for name in ("csrf_token", "staff", "console_expired", "_flask_babel"):
         g.pop(name, None)
 
 
