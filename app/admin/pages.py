@@ -6,6 +6,7 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ..i18n import catalog_name
 from ..errors import ApiError, handle_api_error, handle_http_exception
 from ..members.models import mask_phone
 from .listing import list_url
@@ -21,12 +22,9 @@ def localdate(value):
 
 
 def current_language():
-    """The configured language code in use ("zh_CN" or "en"); str(Locale) would say zh_Hans_CN."""
-    locale = get_locale()
-    code = f"{locale.language}_{locale.territory}" if locale and locale.territory else str(locale)
-    languages = current_app.config["LANGUAGES"]
-    return code if code in languages else next((l for l in languages if l.split("_")[0] == locale.language),
-                                               languages[0])
+    """The configured language in use ("zh_CN" or "en")."""
+    code = catalog_name(get_locale())
+    return code if code in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def _console_context():

@@ -114,7 +114,7 @@ def test_console_login_is_throttled_per_account(anonymous, admin, app):
         assert anonymous.login(admin.user.username, "wrong-password").status_code == 401
     response = anonymous.login(admin.user.username, admin.password)
     assert response.status_code == 429
-    assert "Too many" in response.get_data(as_text=True) or "过于频繁" in response.get_data(as_text=True)
+    assert "尝试次数过多" in response.get_data(as_text=True)
 
 
 def test_form_without_csrf_token_is_rejected_and_changes_nothing(console, member):
@@ -158,3 +158,20 @@ def test_manager_has_no_api_access(api, app):
 def test_unknown_console_page_shows_an_html_404_once_signed_in(console):
     response = console.get("/admin/gifts")
     assert response.status_code == 404 and response.mimetype == "text/html"
+
+
+def test_console_speaks_chinese_by_default_and_english_on_request(console):
+    page = console.get("/admin/members").get_data(as_text=True)
+    assert "会员" in page and "退出登录" in page and 'lang="zh-CN"' in page
+    console.post("/admin/language/en", {"next": "/admin/members"})
+    page = console.get("/admin/members").get_data(as_text=True)
+    assert "Sign out" in page and 'lang="en"' in page
+    console.post("/admin/language/zh_CN")
+    assert "退出登录" in console.get("/admin/").get_data(as_text=True)
+
+
+def test_times_are_shown_in_shanghai_time(console, member):
+    from app.timeutil import LOCAL_TZ
+
+    joined = member.member.created_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+    assert joined in console.get(f"/admin/members/{member.id}").get_data(as_text=True)
