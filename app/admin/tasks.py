@@ -77,9 +77,12 @@ def tasks_detail(task_id):
 @bp.get("/tasks/<int:task_id>.json")
 @passive
 def tasks_progress(task_id):
-    tasks.reap_stale()
-    db.session.expire_all()
-    return jsonify(progress(_own(task_id)))
+    db.session.rollback()  # end any read snapshot (SQLite WAL): progress is committed by the task's thread
+    task = _own(task_id)
+    if tasks.is_stale(task):  # its process is gone: say so now rather than at the next scheduled sweep
+        tasks.reap_stale()
+        task = _own(task_id)
+    return jsonify(progress(task))
 
 
 @bp.get("/tasks/<int:task_id>/download")

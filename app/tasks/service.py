@@ -140,16 +140,27 @@ def _run(app, task_id):
 
 def get_task(task_id, *, owner_id=None) -> Task:
     """A task, visible to the admin who started it (owner_id) or to any admin (owner_id None)."""
-    task = db.session.get(Task, task_id)
+    # Progress is written on other connections: always read the row afresh, never the identity map's copy.
+    task = db.session.get(Task, task_id, populate_existing=True)
     if task is None or (owner_id is not None and task.created_by != owner_id):
         raise NotFound()
     return task
 
 
+def _stale_cutoff(now):
+    return now - timedelta(minutes=current_app.config["TASK_STALE_MINUTES"])
+
+
+def is_stale(task: Task, now=None) -> bool:
+    """Queued or running, but silent for longer than TASK_STALE_MINUTES."""
+    cutoff = _stale_cutoff(now or utcnow())
+    return task.status in ("queued", "running") and (task.heartbeat_at is None or task.heartbeat_at < cutoff)
+
+
 def reap_stale(now=None) -> int:
     """Mark failed the tasks whose heartbeat stopped (their process was lost). Safe to run twice."""
     now = now or utcnow()
-    cutoff = now - timedelta(minutes=current_app.config["TASK_STALE_MINUTES"])
+    cutoff = _stale_cutoff(now)
     with transaction():
         result = db.session.execute(
             update(Task).where(Task.status.in_(("queued", "running")),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from app.extensions import db
@@ -39,7 +40,7 @@ def _require_chromium():
 @pytest.fixture(scope="module")
 def browser():
     _require_chromium()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # imported here: skipping must not need it
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
@@ -108,7 +109,9 @@ def test_dashboard_shows_figures_and_charts_on_laptop_and_tablet(page, admin, me
     page.set_viewport_size(TABLET)
     assert not page.locator("#sidenav").is_visible() or page.locator("#sidenav").bounding_box()["x"] < 0
     page.click(".menu-toggle")
-    page.wait_for_function("document.getElementById('sidenav').getBoundingClientRect().x >= 0")
+    expect(page.locator("#sidenav")).to_have_class(re.compile(r"\bopen\b"))
+    page.wait_for_timeout(400)  # the slide-in transition (wait_for_function would need eval, which CSP forbids)
+    assert page.locator("#sidenav").bounding_box()["x"] >= 0
     shot(page, "dashboard-tablet-menu")
     # Pages whose features are not merged yet show disabled, never as placeholder pages.
     assert page.locator("#sidenav .disabled", has_text="礼品").count() == 1

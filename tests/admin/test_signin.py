@@ -175,3 +175,17 @@ def test_times_are_shown_in_shanghai_time(console, member):
 
     joined = member.member.created_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
     assert joined in console.get(f"/admin/members/{member.id}").get_data(as_text=True)
+
+
+def test_console_pages_are_not_cached_framed_or_fed_from_elsewhere(console):
+    response = console.get("/admin/members")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_console_assets_are_served_by_the_app(console):
+    page = console.get("/admin/").get_data(as_text=True)
+    assert "http://" not in page.replace("http://localhost", "") and "https://" not in page
+    assert console.client.get("/static/admin/console.css").status_code == 200
+    assert console.client.get("/static/admin/console.js").status_code == 200
