@@ -12,7 +12,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..timeutil import LOCAL_TZ
 from . import bp
-from .listing import Column, FilterForm, ListSpec, register, show_list
+from .listing import Column, FilterForm, ListSpec, register, show_list, where_equal
 
 
 class AuditFilter(FilterForm):
@@ -30,10 +30,8 @@ def audit_query(filters):
         statement = statement.where(AuditEvent.actor_name == actor.strip())
     if action := filters.get("action"):
         statement = statement.where(AuditEvent.action.startswith(action.strip()))
-    if target_type := filters.get("target_type"):
-        statement = statement.where(AuditEvent.target_type == target_type.strip())
-    if target_id := filters.get("target_id"):
-        statement = statement.where(AuditEvent.target_id == target_id.strip())
+    statement = where_equal(statement, {k: (v or "").strip() for k, v in filters.items() if k.startswith("target")},
+                            {"target_type": AuditEvent.target_type, "target_id": AuditEvent.target_id})
     if since := filters.get("since"):
         statement = statement.where(AuditEvent.created_at >= datetime.combine(since, time.min, tzinfo=LOCAL_TZ))
     if until := filters.get("until"):

@@ -73,6 +73,14 @@ def read_filters(spec: ListSpec, args: MultiDict):
     return form, data
 
 
+def where_equal(statement: Select, filters: dict, columns: dict) -> Select:
+    """Apply the filters that are plain equality: {"status": Member.status, ...}."""
+    for name, column in columns.items():
+        if filters.get(name) not in (None, ""):
+            statement = statement.where(column == filters[name])
+    return statement
+
+
 def ordered(spec: ListSpec, statement: Select, sort: str | None) -> tuple[Select, str]:
     sort = sort or spec.default_sort
     column = spec.column(sort.lstrip("-"))

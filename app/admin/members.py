@@ -18,7 +18,7 @@ from ..pagination import paginate
 from ..points.service import ledger_query
 from . import bp
 from .actions import audited, flash_error, perform
-from .listing import Column, FilterForm, ListSpec, register, show_list
+from .listing import Column, FilterForm, ListSpec, register, show_list, where_equal
 from .labels import ANY_STATUS, CHOICE_LABELS, LEDGER_KIND_LABELS, STATUS_LABELS, choices, options
 
 AUDIT_FIELDS = ("status", "lock_reason", "level_code", "valid_until", "region_code", "preferred_category",
@@ -61,11 +61,7 @@ def member_query(filters):
         statement = statement.where(condition)
     if region := filters.get("region"):
         statement = statement.where(Member.region_code.startswith(region_prefix(region)))
-    if level := filters.get("level"):
-        statement = statement.where(Member.level_code == level)
-    if status := filters.get("status"):
-        statement = statement.where(Member.status == status)
-    return statement
+    return where_equal(statement, filters, {"level": Member.level_code, "status": Member.status})
 
 
 MEMBERS = register(ListSpec(

@@ -14,7 +14,7 @@ from ..errors import ApiError
 from . import bp
 from .actions import audited, flash_error, perform
 from .labels import ANY_STATUS, ROLE_LABELS, STATUS_LABELS, options
-from .listing import Column, FilterForm, ListSpec, register, show_list
+from .listing import Column, FilterForm, ListSpec, register, show_list, where_equal
 
 AUDIT_FIELDS = ("username", "name", "role", "status", "phone", "region_code")
 
@@ -30,11 +30,7 @@ def staff_query(filters):
     statement = select(StaffUser)
     if q := filters.get("q", "").strip():
         statement = statement.where(or_(StaffUser.username.contains(q), StaffUser.name.contains(q)))
-    if role := filters.get("role"):
-        statement = statement.where(StaffUser.role == role)
-    if status := filters.get("status"):
-        statement = statement.where(StaffUser.status == status)
-    return statement
+    return where_equal(statement, filters, {"role": StaffUser.role, "status": StaffUser.status})
 
 
 STAFF = register(ListSpec(
