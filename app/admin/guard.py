@@ -16,7 +16,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from ..auth import service as auth_service
 from ..auth.models import StaffUser
-from ..auth.tokens import resolve_token
+from ..auth.tokens import digest, resolve_digest, resolve_token
 from ..errors import Forbidden
 from ..extensions import db
 
@@ -63,13 +63,13 @@ def sign_in(username, password):
     session.clear()  # a fresh session (and CSRF secret) on every sign-in: no fixation
     if lang:
         session["lang"] = lang
-    session["token"] = token
+    session["sid"] = digest(token)  # the token's digest only: the cookie is no bearer token for the API
     session["seen"] = int(time.time())
     return current_staff()
 
 
 def sign_out():
-    row = resolve_token(session.get("token", ""))
+    row = resolve_digest(session.get("sid", ""))
     if row is not None:
         auth_service.logout(row.id)
     session.clear()
@@ -77,15 +77,15 @@ def sign_out():
 
 def current_staff():
     """The StaffUser of this console session, or None (no session, idle too long, token ended, locked)."""
-    token = session.get("token")
-    if not token:
+    sid = session.get("sid")
+    if not sid:
         return None
     idle = time.time() - session.get("seen", 0)
     if idle > current_app.config["CONSOLE_IDLE_MINUTES"] * 60:
         sign_out()
         g.console_expired = True
         return None
-    row = resolve_token(token)
+    row = resolve_digest(sid)
     staff = db.session.get(StaffUser, row.staff_id) if row and row.staff_id else None
     if staff is None or staff.status != "active" or staff.role not in CONSOLE_ROLES:
         session.clear()

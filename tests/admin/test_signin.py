@@ -189,3 +189,10 @@ def test_console_assets_are_served_by_the_app(console):
     assert "http://" not in page.replace("http://localhost", "") and "https://" not in page
     assert console.client.get("/static/admin/console.css").status_code == 200
     assert console.client.get("/static/admin/console.js").status_code == 200
+
+
+def test_console_cookie_carries_no_api_bearer_token(console, api):
+    with console.session() as session:
+        values = [str(v) for v in dict(session).values()]
+    for value in values:
+        assert api.get("/staff/me", token=value).status_code == 401
