@@ -17,9 +17,9 @@ class NavEntry:
 NAV = [
     NavEntry("admin.dashboard", "/admin/", _l("Dashboard"), _l("Overview")),
     NavEntry("admin.members", "/admin/members", _l("Members"), _l("Member service")),
+    NavEntry("admin.complaints", "/admin/complaints", _l("Complaints"), _l("Member service")),
     NavEntry("admin.gifts", "/admin/gifts", _l("Gifts"), _l("Points mall")),
     NavEntry("admin.redemptions", "/admin/redemptions", _l("Redemptions"), _l("Points mall")),
-    NavEntry("admin.complaints", "/admin/complaints", _l("Complaints"), _l("Member service")),
     NavEntry("admin.products", "/admin/products", _l("Products"), _l("Codes")),
     NavEntry("admin.code_batches", "/admin/code-batches", _l("Code batches"), _l("Codes")),
     NavEntry("admin.rules", "/admin/rules", _l("Earning rules"), _l("Codes")),
@@ -29,6 +29,7 @@ NAV = [
     NavEntry("admin.activities", "/admin/activities", _l("Activities"), _l("Field")),
     NavEntry("admin.staff", "/admin/staff", _l("Staff accounts"), _l("System")),
     NavEntry("admin.audit", "/admin/audit", _l("Audit log"), _l("System")),
+    NavEntry("admin.tasks_list", "/admin/tasks", _l("My background tasks"), _l("System")),
 ]
 
 
