@@ -1,14 +1,17 @@
 """The dashboard: today and this week at a glance, and the last two weeks as charts.
 
 Figures come from the tables on main (members, scans, ledger_entries); redemptions, low stock and open
-complaints join when their features do. Days are Asia/Shanghai days; each count is one indexed range
-query, so the page stays cheap however large the tables grow.
+complaints join when their features do. Days are Asia/Shanghai days. Every query reads a created_at range
+through an index, and the charts group by day in SQL (three queries for fourteen days), so the page stays
+cheap however large the tables grow.
 """
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import render_template
-from sqlalchemy import func, select
+from sqlalchemy import Integer, and_, case, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import expression
 
 from ..codes.models import Scan
 from ..extensions import db
@@ -59,13 +62,49 @@ def summary(now=None):
     return {"today": figures(_start(today), tomorrow), "week": figures(_start(monday), tomorrow)}
 
 
+class local_day(expression.FunctionElement):
+    """Days since 1970-01-01 in Asia/Shanghai (UTC+8 all year, no DST) of a UTC timestamp column."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(local_day, "sqlite")
+def _local_day_sqlite(element, compiler, **kw):
+    return f"((CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER) + 28800) / 86400)"
+
+
+@compiles(local_day, "postgresql")
+def _local_day_postgresql(element, compiler, **kw):
+    return f"CAST(floor((extract(epoch from {compiler.process(element.clauses, **kw)}) + 28800) / 86400) AS INTEGER)"
+
+
+EPOCH = date(1970, 1, 1)
+
+
+def _by_day(columns, model, start, end):
+    day = local_day(model.created_at)
+    rows = db.session.execute(select(day, *columns).where(model.created_at >= start, model.created_at < end)
+                              .group_by(day)).all()
+    return {EPOCH + timedelta(days=int(row[0])): row[1:] for row in rows}
+
+
 def daily(now=None, days=CHART_DAYS):
-    """[(date, Figures)] for the last `days` days, oldest first."""
+    """[(date, Figures)] for the last `days` days, oldest first: one grouped query per table."""
     today = local_today(now)
+    first = today - timedelta(days=days - 1)
+    start, end = _start(first), _start(today + timedelta(days=1))
+    members = _by_day([func.count()], Member, start, end)
+    scans = _by_day([func.count()], Scan, start, end)
+    issued = case((and_(LedgerEntry.delta > 0, LedgerEntry.kind != "refund"), LedgerEntry.delta), else_=0)
+    spent = case((LedgerEntry.kind.in_(("redeem", "refund")), LedgerEntry.delta), else_=0)
+    points = _by_day([func.sum(issued), func.sum(spent)], LedgerEntry, start, end)
     out = []
-    for back in range(days - 1, -1, -1):
-        day = today - timedelta(days=back)
-        out.append((day, figures(_start(day), _start(day + timedelta(days=1)))))
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        got_issued, got_spent = points.get(day, (0, 0))
+        out.append((day, Figures(int(members.get(day, (0,))[0]), int(scans.get(day, (0,))[0]),
+                                 int(got_issued or 0), -int(got_spent or 0))))
     return out
 
 

@@ -15,6 +15,7 @@ class LedgerEntry(TimestampMixin, db.Model):
         CheckConstraint("balance_after >= 0", name="balance_after_non_negative"),
         CheckConstraint("kind IN (" + ", ".join(f"'{k}'" for k in LEDGER_KINDS) + ")", name="kind"),
         Index("ix_ledger_entries_member_id_id", "member_id", "id"),
+        Index("ix_ledger_entries_created_at", "created_at"),  # the console dashboard's day ranges
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,4 @@
-"""console: audit events, tasks, manager role
+"""console: audit events, tasks, manager role, created_at indexes for the dashboard
 
 Revision ID: 0007
 Revises: 0002
@@ -63,6 +63,11 @@ def upgrade():
         batch_op.create_index('ix_tasks_created_by_id', ['created_by', 'id'], unique=False)
 
     # ### end Alembic commands ###
+    # Day ranges for the console dashboard.
+    with op.batch_alter_table('members', schema=None) as batch_op:
+        batch_op.create_index('ix_members_created_at', ['created_at'], unique=False)
+    with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
+        batch_op.create_index('ix_ledger_entries_created_at', ['created_at'], unique=False)
     # A read-only "manager" role for the console (autogenerate does not compare CHECK constraints).
     with op.batch_alter_table('staff_users', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_staff_users_role'), type_='check')
@@ -70,6 +75,10 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_ledger_entries_created_at')
+    with op.batch_alter_table('members', schema=None) as batch_op:
+        batch_op.drop_index('ix_members_created_at')
     op.execute("UPDATE staff_users SET role = 'staff' WHERE role = 'manager'")
     with op.batch_alter_table('staff_users', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_staff_users_role'), type_='check')

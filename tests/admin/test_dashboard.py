@@ -46,3 +46,18 @@ def test_today_counts_new_members_scans_and_points(app, make_member):
 def test_dashboard_page_shows_tiles_and_charts(console, member):
     page = console.get("/admin/").get_data(as_text=True)
     assert 'data-testid="tile-new_members"' in page and page.count("<svg") == 4
+
+
+def test_days_are_shanghai_days(app, make_member):
+    from datetime import datetime, timezone
+
+    member = make_member().member
+    _scan(member.id, "LATE", datetime(2026, 11, 20, 15, 59, 59, tzinfo=timezone.utc))  # 23:59:59 in Shanghai
+    _scan(member.id, "EARLY", datetime(2026, 11, 20, 16, 0, 0, tzinfo=timezone.utc))  # 00:00 next day
+    series = dict(daily(now=datetime(2026, 11, 22, 4, 0, tzinfo=timezone.utc)))
+    from datetime import date
+
+    assert series[date(2026, 11, 20)].scans == 1 and series[date(2026, 11, 21)].scans == 1
+    assert series[date(2026, 11, 20)].points_issued == 2
+    figures = summary(now=datetime(2026, 11, 20, 16, 30, tzinfo=timezone.utc))
+    assert figures["today"].scans == 1
