@@ -11,6 +11,7 @@ from .extensions import db
 DEMO_PASSWORD_ADMIN = "Admin@2026"
 DEMO_PASSWORD_STAFF = "Staff@2026"
 DEMO_PASSWORD_MEMBER = "Member@2026"
+DEMO_PASSWORD_MANAGER = "Manager@2026"
 MOBILE_PREFIXES = ["130", "131", "135", "136", "138", "139", "150", "151", "158", "186", "187", "189"]
 DEMO_REGIONS = ["440106", "440104", "440105", "440111", "430102", "430103", "110105", "310115", "510107", "330106"]
 
@@ -48,7 +49,15 @@ def seed_members(ctx, count=40):
     ctx["members"] = members
 
 
-SEEDERS = [seed_accounts, seed_members]
+def seed_console(ctx):
+    """A read-only manager for the admin console (/admin)."""
+    from .auth.service import create_staff
+
+    ctx["manager"] = create_staff(username="manager", password=DEMO_PASSWORD_MANAGER, name="运营经理",
+                                  role="manager")
+
+
+SEEDERS = [seed_accounts, seed_members, seed_console]
 
 
 def seed_demo(force=False):
@@ -69,4 +78,4 @@ def seed_demo(force=False):
 
 def demo_logins():
     return [("admin", "admin", DEMO_PASSWORD_ADMIN), ("staff", "staff01", DEMO_PASSWORD_STAFF),
-            ("member", "13800138000", DEMO_PASSWORD_MEMBER)]
+            ("member", "13800138000", DEMO_PASSWORD_MEMBER), ("manager", "manager", DEMO_PASSWORD_MANAGER)]

@@ -205,3 +205,10 @@ def test_navigation_lists_every_console_page_and_links_only_served_ones(console)
     page = console.get("/admin/").get_data(as_text=True)
     assert 'href="/admin/members"' in page and 'href="/admin/audit"' in page
     assert 'href="/admin/gifts"' not in page and "礼品" in page  # shown, disabled, until the mall is merged
+
+
+def test_demo_seed_gives_a_console_admin_and_a_read_only_manager(runner, anonymous):
+    result = runner.invoke(args=["demo", "seed"])
+    assert result.exit_code == 0 and "manager" in result.output
+    assert anonymous.login("manager", "Manager@2026").status_code == 302
+    assert "会员" in anonymous.get("/admin/members").get_data(as_text=True)
