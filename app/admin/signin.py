@@ -12,7 +12,7 @@ from ..errors import ApiError
 from ..extensions import limiter
 from . import bp
 from .actions import record_action
-from .guard import managers_may_post, public_page, sign_in, sign_out
+from .guard import current_staff, managers_may_post, public_page, sign_in, sign_out
 
 
 class LoginForm(FlaskForm):
@@ -42,6 +42,8 @@ def _safe_next(target):
                methods=["POST"], deduct_when=_failed)
 @public_page
 def login():
+    if request.method == "GET" and current_staff() is not None:
+        return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("admin/login.html", form=form), 400 if request.method == "POST" else 200

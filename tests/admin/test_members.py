@@ -153,3 +153,15 @@ def test_revoked_member_tokens_really_are_revoked(console, member):
     live = db.session.scalars(select(AuthToken).where(AuthToken.member_id == member.id,
                                                       AuthToken.revoked_at.is_(None))).all()
     assert live == []
+
+
+def test_member_list_pages_do_not_overlap_and_bad_sort_keys_fall_back(console, make_member):
+    ids = {make_member().id for _ in range(23)}
+    seen = []
+    for number in (1, 2):
+        page = console.get(f"/admin/members?sort=-joined_typo&page={number}").get_data(as_text=True)
+        import re
+
+        seen += [int(i) for i in re.findall(r'href="/admin/members/(\d+)"', page)]
+    assert sorted(seen) == sorted(ids)
+    assert console.get("/admin/members?page=abc&per_page=7").status_code == 200

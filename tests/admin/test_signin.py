@@ -212,3 +212,8 @@ def test_demo_seed_gives_a_console_admin_and_a_read_only_manager(runner, anonymo
     assert result.exit_code == 0 and "manager" in result.output
     assert anonymous.login("manager", "Manager@2026").status_code == 302
     assert "会员" in anonymous.get("/admin/members").get_data(as_text=True)
+
+
+def test_sign_in_page_sends_a_signed_in_admin_on(console):
+    response = console.get("/admin/login")
+    assert response.status_code == 302 and response.location == "/admin/"
