@@ -18,7 +18,7 @@ from ..tasks.models import Task
 from . import bp, export
 from .actions import record_action
 from .guard import managers_may_post, passive
-from .labels import STATUS_LABELS, options
+from .labels import STATUS_LABELS, TASK_KIND_LABELS, options
 from .pages import current_language
 from .listing import SPECS, Column, ListSpec, show_list, statement_for
 
@@ -71,7 +71,8 @@ def progress(task: Task) -> dict:
 @bp.get("/tasks/<int:task_id>")
 def tasks_detail(task_id):
     task = _own(task_id)
-    return render_template("admin/tasks/detail.html", task=task, progress=progress(task))
+    return render_template("admin/tasks/detail.html", task=task, progress=progress(task),
+                           kind_label=TASK_KIND_LABELS.get(task.kind, task.kind))
 
 
 @bp.get("/tasks/<int:task_id>.json")
@@ -102,7 +103,7 @@ TASKS = ListSpec(
     columns=[
         Column("id", _l("ID"), lambda t: t.id, sort=Task.id,
                link=lambda t: url_for("admin.tasks_detail", task_id=t.id)),
-        Column("kind", _l("Kind"), lambda t: t.kind, sort=Task.kind),
+        Column("kind", _l("Kind"), lambda t: TASK_KIND_LABELS.get(t.kind, t.kind), sort=Task.kind),
         Column("status", _l("Status"), lambda t: STATUS_LABELS.get(t.status, t.status), sort=Task.status),
         Column("progress", _l("Progress"), lambda t: f"{t.done}/{t.total if t.total is not None else '?'}"),
         Column("created_at", _l("Started"), lambda t: t.created_at, sort=Task.created_at),
