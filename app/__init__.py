@@ -13,7 +13,7 @@ def create_app(config=None):
     app.json.ensure_ascii = False  # Chinese goes out as UTF-8 text, not \u escapes
     _require_secret_key(app)
 
-    from . import api, auth, cli, db, errors, features, http, i18n, jobs, media
+    from . import admin, api, auth, cli, db, errors, features, http, i18n, jobs, media
 
     db.init_app(app)
     _init_migrations(app)
@@ -28,6 +28,7 @@ def create_app(config=None):
     jobs.init_app(app)
     cli.init_app(app)
     features.init_app(app)
+    admin.init_app(app)  # after errors: it shows /admin errors as pages
     return app
 
 

@@ -93,6 +93,22 @@ class Config:
     # Served by the app itself (vendored by the swagger-ui-bundle-less route in app/apidocs.py).
     OPENAPI_SWAGGER_UI_URL = "/api/v1/docs-assets/"
 
+    # Admin console (/admin): a session cookie scoped to the console, CSRF on every form, idle expiry.
+    SESSION_COOKIE_NAME = "console_session"
+    SESSION_COOKIE_PATH = "/admin"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)  # true behind HTTPS
+    CONSOLE_IDLE_MINUTES = _int("CONSOLE_IDLE_MINUTES", 30)
+    CONSOLE_LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("CONSOLE_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    WTF_CSRF_CHECK_DEFAULT = False  # the console checks every unsafe /admin request itself; the API uses bearer tokens
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session (idle expiry ends it)
+    EXPORT_SYNC_MAX_ROWS = _int("EXPORT_SYNC_MAX_ROWS", 10000)  # larger lists export in the background
+    TASK_WORKERS = _int("TASK_WORKERS", 2)
+    TASK_STALE_MINUTES = _int("TASK_STALE_MINUTES", 10)
+    TASK_RESULT_DIR = os.environ.get("TASK_RESULT_DIR")  # default: task-results/ next to UPLOAD_DIR
+    TASK_RESULT_DAYS = _int("TASK_RESULT_DAYS", 7)
+
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_CN", "en")

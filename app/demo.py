@@ -12,6 +12,7 @@ from .extensions import db
 DEMO_PASSWORD_ADMIN = "Admin@2026"
 DEMO_PASSWORD_STAFF = "Staff@2026"
 DEMO_PASSWORD_MEMBER = "Member@2026"
+DEMO_PASSWORD_MANAGER = "Manager@2026"
 MOBILE_PREFIXES = ["130", "131", "135", "136", "138", "139", "150", "151", "158", "186", "187", "189"]
 DEMO_REGIONS = ["440106", "440104", "440105", "440111", "430102", "430103", "110105", "310115", "510107", "330106"]
 
@@ -79,11 +80,20 @@ def seed_observations(ctx, weeks=8):
                     carton_price=(price * 10 - 5).quantize(Decimal("0.01")), channel=random.choice(CHANNELS))
 
 
+def seed_console(ctx):
+    """A read-only manager for the admin console (/admin)."""
+    from .auth.service import create_staff
+
+    ctx["manager"] = create_staff(username="manager", password=DEMO_PASSWORD_MANAGER, name="运营经理",
+                                  role="manager")
+
+
 # Each feature seeds its own part of the demo, in this order (later seeders use what earlier ones made,
 # through `ctx`). Dotted paths, so this module imports no feature at load time.
 SEEDERS = [
     "app.demo:seed_accounts",
     "app.demo:seed_members",
+    "app.demo:seed_console",
     "app.products.demo:seed_products",
     "app.codes.demo:seed_codes",
     "app.field_demo:seed_field",
@@ -110,4 +120,4 @@ def seed_demo(force=False):
 
 def demo_logins():
     return [("admin", "admin", DEMO_PASSWORD_ADMIN), ("staff", "staff01", DEMO_PASSWORD_STAFF),
-            ("member", "13800138000", DEMO_PASSWORD_MEMBER)]
+            ("member", "13800138000", DEMO_PASSWORD_MEMBER), ("manager", "manager", DEMO_PASSWORD_MANAGER)]

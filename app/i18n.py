@@ -40,6 +40,11 @@ def _compiled(locale: str) -> Translations:
     return merged
 
 
+def catalog_name(locale) -> str:
+    """The catalog folder for a Babel locale: Locale.parse("zh_CN") prints as zh_Hans_CN, the folder is zh_CN."""
+    return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
+
+
 class PoDomain(Domain):
     def get_translations(self):
         from flask_babel import get_locale
@@ -47,9 +52,7 @@ class PoDomain(Domain):
         locale = get_locale()
         if locale is None:
             return NullTranslations()
-        # Babel spells zh_CN as zh_Hans_CN; catalogs are named by language and territory.
-        name = f"{locale.language}_{locale.territory}" if locale.territory else locale.language
-        return _compiled(name)
+        return _compiled(catalog_name(locale))
 
 
 def select_locale():

@@ -15,62 +15,29 @@ log = logging.getLogger("app.jobs")
 @dataclass(frozen=True)
 class Job:
     id: str
-    func: Callable[[], object]
+    target: str  # "module:function"; the function takes no arguments and returns what it did
     trigger: str  # "cron" or "interval"
     args: dict
 
+    @property
+    def func(self) -> Callable[[], object]:
+        from .features import load
 
-def _purge_idempotency_keys():
-    from .idempotency import purge_expired
-
-    return purge_expired()
-
-
-def _purge_expired_tokens():
-    from .auth.maintenance import purge_dead_tokens
-
-    return purge_dead_tokens()
+        return load(self.target)
 
 
-def _promo_low_stock():
-    from .promo.service import report_low_stock
-
-    return report_low_stock()
-
-
-def _indicator_snapshots():
-    from .stats.snapshots import snapshot_previous_week
-
-    return snapshot_previous_week()
-
-
-def _cancel_uncollected_pickups():
-    from .redemptions.service import cancel_uncollected_pickups
-
-    return {"cancelled": cancel_uncollected_pickups()}
-
-
-def _recalculate_levels():
-    from .lifecycle.levels import recalculate_all
-
-    return {"members_moved": recalculate_all()}
-
-
-def _expire_points():
-    from .lifecycle.expiry import expire_lapsed
-
-    return {"points_expired": expire_lapsed()}
-
-
+# Times are Asia/Shanghai (the scheduler's zone).
 JOBS = [
-    Job("purge-idempotency-keys", _purge_idempotency_keys, "interval", {"hours": 1}),
-    Job("purge-expired-tokens", _purge_expired_tokens, "cron", {"hour": 3, "minute": 10}),
-    Job("promo-low-stock", _promo_low_stock, "cron", {"hour": 8, "minute": 0}),
-    # Monday early morning (Shanghai): last week's market indicators, frozen for history and period figures.
-    Job("indicator-snapshots", _indicator_snapshots, "cron", {"day_of_week": "mon", "hour": 2, "minute": 30}),
-    Job("cancel-uncollected-pickups", _cancel_uncollected_pickups, "cron", {"minute": 5}),
-    Job("recalculate-levels", _recalculate_levels, "cron", {"hour": 2, "minute": 30}),
-    Job("expire-points", _expire_points, "cron", {"hour": 0, "minute": 1}),  # lapsed points go at once
+    Job("purge-idempotency-keys", "app.idempotency:purge_expired", "interval", {"hours": 1}),
+    Job("purge-expired-tokens", "app.auth.maintenance:purge_dead_tokens", "cron", {"hour": 3, "minute": 10}),
+    Job("maintain-console-tasks", "app.tasks.service:maintain", "interval", {"minutes": 10}),
+    Job("expire-points", "app.lifecycle.expiry:expire_lapsed", "cron", {"hour": 0, "minute": 1}),  # lapse at once
+    Job("cancel-uncollected-pickups", "app.redemptions.service:cancel_uncollected_pickups", "cron", {"minute": 5}),
+    Job("recalculate-levels", "app.lifecycle.levels:recalculate_all", "cron", {"hour": 2, "minute": 30}),
+    # Monday early morning: last week's market indicators, frozen for history and period figures.
+    Job("indicator-snapshots", "app.stats.snapshots:snapshot_previous_week", "cron",
+        {"day_of_week": "mon", "hour": 2, "minute": 30}),
+    Job("promo-low-stock", "app.promo.service:report_low_stock", "cron", {"hour": 8, "minute": 0}),
 ]
 
 

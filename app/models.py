@@ -15,3 +15,5 @@ from .gifts.models import Gift, GiftMemberTally, GiftStockMove  # noqa: F401
 from .redemptions.models import Redemption  # noqa: F401
 from .lifecycle.models import LevelChange, ReferralReward, ValidityChange  # noqa: F401
 from .complaints.models import Complaint  # noqa: F401
+from .audit.models import AuditEvent  # noqa: F401
+from .tasks.models import Task  # noqa: F401

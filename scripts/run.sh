@@ -16,6 +16,7 @@ PORT=${PORT:-5000}
 cat <<TXT
 
   Loyalty service running on http://127.0.0.1:${PORT}
+  Admin console (管理端):     http://127.0.0.1:${PORT}/admin/   (admin / Admin@2026)
   API docs (interactive):    http://127.0.0.1:${PORT}/api/v1/docs
   OpenAPI document:          http://127.0.0.1:${PORT}/api/v1/openapi.json
   Sign in with the logins above (POST /api/v1/auth/login for members, /api/v1/staff/login for staff/admin).

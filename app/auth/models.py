@@ -8,13 +8,14 @@ from ..db import UTCDateTime
 from ..extensions import db
 from ..models_base import TimestampMixin
 
-STAFF_ROLES = ("staff", "admin")
+# "manager": signs in to the console and reads everything, changes nothing (no API access).
+STAFF_ROLES = ("staff", "admin", "manager")
 
 
 class StaffUser(TimestampMixin, db.Model):
     __tablename__ = "staff_users"
     __table_args__ = (
-        CheckConstraint("role IN ('staff', 'admin')", name="role"),
+        CheckConstraint("role IN ('staff', 'admin', 'manager')", name="role"),
         CheckConstraint("status IN ('active', 'locked')", name="status"),
     )
 

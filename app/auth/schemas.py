@@ -15,11 +15,12 @@ class TokenSchema(Schema):
     access_token = fields.String(required=True)
     token_type = fields.String(required=True, metadata={"example": "Bearer"})
     expires_in = fields.Integer(required=True, metadata={"description": "seconds"})
-    role = fields.String(required=True, metadata={"enum": ["member", "staff", "admin"]})
+    role = fields.String(required=True, metadata={"enum": ["member", "staff", "admin", "manager"],
+                                                  "description": "manager: console read-only, no API access"})
 
 
 class StaffSchema(Schema):
     id = fields.Integer(required=True)
     username = fields.String(required=True)
     name = fields.String(required=True)
-    role = fields.String(required=True, metadata={"enum": ["staff", "admin"]})
+    role = fields.String(required=True, metadata={"enum": ["staff", "admin", "manager"]})

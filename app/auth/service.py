@@ -83,7 +83,15 @@ def get_staff(staff_id) -> StaffUser:
     return staff
 
 
-def set_staff_status(staff_id, status):
+class CannotLockSelf(Conflict):
+    code, message = "CANNOT_LOCK_SELF", _l("You cannot lock your own account.")
+
+
+def set_staff_status(staff_id, status, by=None):
+    """Lock or unlock a staff account; locking ends its sessions. `by` (the acting admin) may not lock
+    themself out."""
+    if by is not None and by == staff_id and status != "active":
+        raise CannotLockSelf()
     with transaction():
         staff = get_staff(staff_id)
         staff.status = status

@@ -44,10 +44,20 @@ def resolve_token(token: str, now=None):
     """The live AuthToken row for a presented token, or None (unknown, expired or revoked)."""
     if not token or len(token) > 128:
         return None
-    row = db.session.scalar(select(AuthToken).where(AuthToken.token_hash == _digest(token)))
+    return resolve_digest(_digest(token), now)
+
+
+def resolve_digest(digest: str, now=None):
+    """The live AuthToken row with this SHA-256 digest. The console session keeps only the digest, so its
+    cookie is no bearer token for the API."""
+    row = db.session.scalar(select(AuthToken).where(AuthToken.token_hash == digest)) if digest else None
     if row is None or row.revoked_at is not None or row.expires_at <= (now or utcnow()):
         return None
     return row
+
+
+def digest(token: str) -> str:
+    return _digest(token)
 
 
 def revoke_token(token_id, now=None):

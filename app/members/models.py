@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Integer, false as sa_false
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Integer, false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import UTCDateTime
@@ -35,6 +35,7 @@ class Member(TimestampMixin, db.Model):
         CheckConstraint("points_balance >= 0", name="balance_non_negative"),
         CheckConstraint("status IN ('active', 'locked')", name="status"),
         CheckConstraint("gender IN ('M', 'F')", name="gender"),
+        Index("ix_members_created_at", "created_at"),  # new members per day (console dashboard)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -141,3 +141,53 @@ def unlock_member(member_id, reason) -> Member:
         member = get_member(member_id)
         member.status, member.lock_reason = "active", None
     return member
+
+
+TEMP_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def reset_password(member_id, now=None) -> str:
+    """An admin resets a forgotten password: a one-time temporary password is returned to be handed
+    over, and every session of the member ends."""
+    # Letters and digits mixed, so it passes check_password; 12 characters ≈ 70 bits.
+    temporary = "".join(secrets.choice(TEMP_PASSWORD_ALPHABET) for _ in range(10)) + secrets.choice("23456789") + "a"
+    new_hash = hash_password(temporary)
+    with transaction():
+        member = get_member(member_id)
+        member.password_hash = new_hash
+        tokens.revoke_all(member_id=member_id, now=now)
+    return temporary
+
+
+class InvalidExtension(ValidationFailed):
+    def __init__(self):
+        super().__init__({"days": [_("Extend by 1 to 3650 days.")]})
+
+
+def extend_validity(member_id, days: int, now=None) -> Member:
+    """Push the membership's end date `days` further, counted from today if it already ended."""
+    if not isinstance(days, int) or not 1 <= days <= 3650:
+        raise InvalidExtension()
+    with transaction():
+        member = get_member(member_id)
+        member.valid_until = max(member.valid_until, local_today(now)) + timedelta(days=days)
+    return member
+
+
+class UnknownLevel(ValidationFailed):
+    def __init__(self):
+        super().__init__({"level_code": [_("Unknown membership level.")]}, code="UNKNOWN_LEVEL")
+
+
+def set_level(member_id, level_code) -> Member:
+    """Put a member on a level by hand (the reason is kept by the caller's audit record)."""
+    from .models import MemberLevel
+
+    with transaction():
+        if db.session.get(MemberLevel, level_code) is None:
+            raise UnknownLevel()
+        member = get_member(member_id)
+        member.level_code = level_code
+        db.session.flush()
+        db.session.expire(member, ["level"])
+    return member

@@ -20,6 +20,7 @@ class LedgerEntry(TimestampMixin, db.Model):
         # A lapsed lot is written off once, however often the expiry job runs.
         Index("uq_ledger_entries_expire_ref", "kind", "ref", unique=True,
               postgresql_where=text("kind = 'expire'"), sqlite_where=text("kind = 'expire'")),
+        Index("ix_ledger_entries_created_at", "created_at"),  # the console dashboard's day ranges
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

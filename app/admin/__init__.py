@@ -1,0 +1,24 @@
+"""The admin console (管理端): server-rendered pages under /admin that call the same services as the API.
+
+Adding a feature's pages (gifts, code batches, retailers, ...):
+- a module `app/admin/<feature>.py` with views on `bp` named as in nav.py (`@bp.get("/gifts")` def `gifts`
+  → endpoint `admin.gifts`: its nav entry turns from disabled to a link by itself), imported in init_app;
+  templates in templates/admin/<feature>/ extending admin/base.html;
+- lists: a `ListSpec` registered in listing.py gives filters, sort, pages, ?export=csv|xlsx and the
+  background export; actions: `perform(...)`/`audited(...)` from actions.py (service call + audit record,
+  one unit of work); forms are FlaskForms (CSRF), and the guard checks CSRF on every unsafe method anyway;
+- long work (a large code batch, a retailer import): a task kind in app/tasks/service.py, `submit(...)`, and
+  a redirect to `admin.tasks_detail`, whose page polls the progress.
+Access is decided by path in guard.py (every /admin path needs a console session; writes need an admin).
+"""
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def init_app(app):
+    from . import guard, pages, signin, dashboard, members, staff, audit, tasks  # noqa: F401  (views on bp)
+
+    guard.init_app(app)
+    pages.init_app(app)
+    app.register_blueprint(bp)

@@ -1,0 +1,122 @@
+"""The dashboard: today and this week at a glance, and the last two weeks as charts.
+
+Figures come from the tables on main (members, scans, ledger_entries); redemptions, low stock and open
+complaints join when their features do. Days are Asia/Shanghai days. Every query reads a created_at range
+through an index, and the charts group by day in SQL (three queries for fourteen days), so the page stays
+cheap however large the tables grow.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask import render_template
+from sqlalchemy import Integer, and_, case, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import expression
+
+from ..codes.models import Scan
+from ..extensions import db
+from ..members.models import Member
+from ..points.models import LedgerEntry
+from ..timeutil import LOCAL_TZ, local_today
+from . import bp
+
+CHART_DAYS = 14
+
+
+@dataclass
+class Figures:
+    new_members: int
+    scans: int
+    points_issued: int
+    points_spent: int
+
+
+def _start(day):
+    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
+
+
+def _count(model, start, end):
+    return db.session.scalar(select(func.count()).select_from(model)
+                             .where(model.created_at >= start, model.created_at < end))
+
+
+def _points(start, end):
+    window = (LedgerEntry.created_at >= start, LedgerEntry.created_at < end)
+    issued = db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.delta), 0))
+                               .where(*window, LedgerEntry.delta > 0, LedgerEntry.kind != "refund"))
+    # Spent: redemptions net of their refunds (an expiry is not spending).
+    spent = db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.delta), 0))
+                              .where(*window, LedgerEntry.kind.in_(("redeem", "refund"))))
+    return int(issued), int(-spent)
+
+
+def figures(start, end) -> Figures:
+    issued, spent = _points(start, end)
+    return Figures(_count(Member, start, end), _count(Scan, start, end), issued, spent)
+
+
+def summary(now=None):
+    today = local_today(now)
+    monday = today - timedelta(days=today.weekday())
+    tomorrow = _start(today + timedelta(days=1))
+    return {"today": figures(_start(today), tomorrow), "week": figures(_start(monday), tomorrow)}
+
+
+class local_day(expression.FunctionElement):
+    """Days since 1970-01-01 in Asia/Shanghai (UTC+8 all year, no DST) of a UTC timestamp column."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(local_day, "sqlite")
+def _local_day_sqlite(element, compiler, **kw):
+    return f"((CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER) + 28800) / 86400)"
+
+
+@compiles(local_day, "postgresql")
+def _local_day_postgresql(element, compiler, **kw):
+    return f"CAST(floor((extract(epoch from {compiler.process(element.clauses, **kw)}) + 28800) / 86400) AS INTEGER)"
+
+
+EPOCH = date(1970, 1, 1)
+
+
+def _by_day(columns, model, start, end):
+    day = local_day(model.created_at)
+    rows = db.session.execute(select(day, *columns).where(model.created_at >= start, model.created_at < end)
+                              .group_by(day)).all()
+    return {EPOCH + timedelta(days=int(row[0])): row[1:] for row in rows}
+
+
+def daily(now=None, days=CHART_DAYS):
+    """[(date, Figures)] for the last `days` days, oldest first: one grouped query per table."""
+    today = local_today(now)
+    first = today - timedelta(days=days - 1)
+    start, end = _start(first), _start(today + timedelta(days=1))
+    members = _by_day([func.count()], Member, start, end)
+    scans = _by_day([func.count()], Scan, start, end)
+    issued = case((and_(LedgerEntry.delta > 0, LedgerEntry.kind != "refund"), LedgerEntry.delta), else_=0)
+    spent = case((LedgerEntry.kind.in_(("redeem", "refund")), LedgerEntry.delta), else_=0)
+    points = _by_day([func.sum(issued), func.sum(spent)], LedgerEntry, start, end)
+    out = []
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        got_issued, got_spent = points.get(day, (0, 0))
+        out.append((day, Figures(int(members.get(day, (0,))[0]), int(scans.get(day, (0,))[0]),
+                                 int(got_issued or 0), -int(got_spent or 0))))
+    return out
+
+
+def chart(series, key):
+    """Bars for a small server-drawn SVG chart: [(label, value, height 0..1)]."""
+    values = [getattr(f, key) for _day, f in series]
+    top = max(values + [1])
+    return [(day.strftime("%m-%d"), value, value / top) for (day, _f), value in zip(series, values)]
+
+
+@bp.get("/")
+def dashboard():
+    series = daily()
+    charts = {key: chart(series, key) for key in ("new_members", "scans", "points_issued", "points_spent")}
+    return render_template("admin/dashboard.html", summary=summary(), charts=charts)

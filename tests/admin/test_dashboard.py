@@ -1,0 +1,63 @@
+"""The dashboard's figures: today and this week, from members, scans and the ledger."""
+from datetime import timedelta
+from decimal import Decimal
+
+from app.admin.dashboard import daily, summary
+from app.codes.models import CodeBatch, Scan
+from app.db import transaction, utcnow
+from app.extensions import db
+from app.points.service import post_entry
+from app.products.models import Product
+
+
+def _scan(member_id, code, when):
+    with transaction():
+        product = db.session.query(Product).first()
+        if product is None:
+            product = Product(sku="6901028000001", name="红塔山(经典)", brand="红塔山", pack_price=Decimal("10"),
+                              carton_price=Decimal("100"), guide_price=Decimal("10"),
+                              wholesale_price=Decimal("90"), points_per_pack=2, status="active")
+            db.session.add(product)
+            db.session.flush()
+            db.session.add(CodeBatch(product_id=product.id, source="generated", count=10, status="active"))
+            db.session.flush()
+        batch = db.session.query(CodeBatch).first()
+        db.session.add(Scan(code=code, batch_id=batch.id, product_id=product.id, member_id=member_id,
+                            points_awarded=2, created_at=when))
+        post_entry(member_id, 2, "scan", now=when)
+
+
+def test_today_counts_new_members_scans_and_points(app, make_member):
+    member = make_member().member
+    _scan(member.id, "A1", utcnow())
+    _scan(member.id, "A2", utcnow())
+    _scan(member.id, "OLD", utcnow() - timedelta(days=8))
+    with transaction():
+        post_entry(member.id, -3, "redeem")
+    figures = summary()
+    assert figures["today"].new_members == 1 and figures["today"].scans == 2
+    assert figures["today"].points_issued == 4 and figures["today"].points_spent == 3
+    assert figures["week"].scans >= 2
+    series = daily()
+    assert len(series) == 14 and series[-1][1].scans == 2
+    assert sum(f.scans for _d, f in series) == 3
+
+
+def test_dashboard_page_shows_tiles_and_charts(console, member):
+    page = console.get("/admin/").get_data(as_text=True)
+    assert 'data-testid="tile-new_members"' in page and page.count("<svg") == 4
+
+
+def test_days_are_shanghai_days(app, make_member):
+    from datetime import datetime, timezone
+
+    member = make_member().member
+    _scan(member.id, "LATE", datetime(2026, 11, 20, 15, 59, 59, tzinfo=timezone.utc))  # 23:59:59 in Shanghai
+    _scan(member.id, "EARLY", datetime(2026, 11, 20, 16, 0, 0, tzinfo=timezone.utc))  # 00:00 next day
+    series = dict(daily(now=datetime(2026, 11, 22, 4, 0, tzinfo=timezone.utc)))
+    from datetime import date
+
+    assert series[date(2026, 11, 20)].scans == 1 and series[date(2026, 11, 21)].scans == 1
+    assert series[date(2026, 11, 20)].points_issued == 2
+    figures = summary(now=datetime(2026, 11, 20, 16, 30, tzinfo=timezone.utc))
+    assert figures["today"].scans == 1
