@@ -76,14 +76,15 @@ def extract_all():
 
 
 def untranslated():
-    """msgids used in the code that have no Chinese translation, per catalog."""
+    """msgids used in the code that no catalog translates, per owning catalog. The catalogs are merged at
+    run time (app/i18n.py), so a translation anywhere counts."""
+    known = {}
+    for po in APP_DIR.rglob(f"translations/{LOCALE}/LC_MESSAGES/messages.po"):
+        with po.open("rb") as handle:
+            known.update({m.id: m.string for m in read_po(handle, locale=LOCALE) if m.id and m.string})
     missing = {}
     for po_path, messages in catalogs():
-        catalog = None
-        if po_path.exists():
-            with po_path.open("rb") as handle:
-                catalog = read_po(handle, locale=LOCALE)
-        gaps = [m for m in messages if catalog is None or m not in catalog or not catalog[m].string]
+        gaps = [m for m in messages if not known.get(m)]
         if gaps:
             missing[str(po_path.relative_to(APP_DIR.parent))] = gaps
     return missing
