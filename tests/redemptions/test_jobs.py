@@ -7,7 +7,7 @@ from app.jobs import JOBS
 from app.members.models import Member
 from app.redemptions import service as redemptions
 
-from .factories import create_gift, grant_points
+from ..factories import create_gift, grant_points
 
 
 def test_mall_jobs_are_declared_with_stable_ids(runner):
@@ -25,7 +25,7 @@ def test_pickup_job_cancels_once_and_refunds(app, runner, member):
     redemption_id = redemptions.redeem(member.id, gift_id, 1, {"method": "pickup"}, now=long_ago)[0].id
     first = runner.invoke(args=["scheduler", "run-once", "cancel-uncollected-pickups"])
     second = runner.invoke(args=["scheduler", "run-once", "cancel-uncollected-pickups"])
-    assert "'cancelled': 1" in first.output and "'cancelled': 0" in second.output
+    assert first.output.strip() == "cancel-uncollected-pickups: 1" and second.output.strip() == "cancel-uncollected-pickups: 0"
     db.session.rollback()  # the job ran in its own session: end our read snapshot
     assert redemptions.get_redemption(redemption_id).status == "cancelled"
     assert db.session.get(Member, member.id).points_balance == 300
