@@ -4,6 +4,7 @@ Row ids in URLs, query strings and bodies are 32-bit positive ints, so an absurd
 integer overflow in the database driver (a 500). Money comes in as a number or a string and is kept as a
 Decimal with 2 places that fits Numeric(10, 2); it goes out as a string ("45.00", API.md).
 """
+import unicodedata
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -12,10 +13,13 @@ from marshmallow import Schema, ValidationError, fields, validate
 MAX_ID = 2**31 - 1
 URL_ID = f"int(max={MAX_ID})"  # route converter: f"/things/<{URL_ID}:thing_id>"
 MAX_MONEY = Decimal("99999999.99")
+_LINE_BREAKS = {"\n", "\r", "\t"}
 
 
 def Id(**kwargs):
-    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+    """A reference to a row by its integer id (PostgreSQL INTEGER: larger is a 422, not a driver overflow)."""
+    kwargs.setdefault("validate", validate.Range(min=1, max=MAX_ID))
+    return fields.Integer(**kwargs)
 
 
 def _money_range(value):
@@ -34,11 +38,24 @@ def Money(**kwargs):
 MoneyOut = Money
 
 
-def Text(max_length, min_length=1, **kw):
-    """A one-line text: length-bounded, no control characters (PostgreSQL refuses NUL in text)."""
-    return fields.String(validate=[validate.Length(min=min_length, max=max_length),
-                                   validate.Regexp(r"^[^\x00-\x1f\x7f]*$",
-                                                   error=_l("Control characters are not allowed."))], **kw)
+class Text(fields.String):
+    """Human text: NFC-normalised and trimmed; control characters (NUL above all, which PostgreSQL refuses to
+    store) are refused. `Text(64)` bounds the length; `multiline=True` admits line breaks and tabs."""
+
+    def __init__(self, max_length=None, min_length=1, *, multiline=False, **kwargs):
+        self.multiline = multiline
+        if max_length is not None:
+            given = kwargs.pop("validate", None)
+            given = list(given) if isinstance(given, (list, tuple)) else [given] if given else []
+            kwargs["validate"] = [validate.Length(min=min_length, max=max_length), *given]
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = unicodedata.normalize("NFC", super()._deserialize(value, attr, data, **kwargs)).strip()
+        allowed = _LINE_BREAKS if self.multiline else set()
+        if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text):
+            raise ValidationError(_l("Control characters are not allowed."))
+        return text
 
 
 class LineErrorSchema(Schema):

@@ -1,7 +1,7 @@
 """Complaint shapes (API.md), with the admin view showing who handles it."""
 from marshmallow import Schema, fields, validate
 
-from ..fields import Id, Text
+from ..schema_fields import Id, Text
 from .models import KINDS, STATUSES
 
 

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..fields import Text
+from ..schema_fields import Text
 from ..media import public_url
 from .models import GIFT_STATUSES, STOCK_MOVE_KINDS
 

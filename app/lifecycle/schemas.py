@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
 
-from ..fields import Text
+from ..schema_fields import Text
 from ..members.schemas import AdminMemberSchema
 
 

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..fields import Id, Text
+from ..schema_fields import Id, Text
 from ..members.models import mask_phone
 from ..members.schemas import PhoneField
 from .models import METHODS, STATUSES
