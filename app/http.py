@@ -49,6 +49,43 @@ def _guard_body():
         raise UnsupportedMediaType()
 
 
+def _find_nul(value, path=""):
+    """The key path of the first string holding a NUL character, or None."""
+    if isinstance(value, str):
+        return path or "_body" if "\x00" in value else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = ((str(i), v) for i, v in enumerate(value))
+    else:
+        return None
+    for key, item in items:
+        found = ("\x00" in str(key) and (path or "_body")) or _find_nul(item, key if not path else f"{path}.{key}")
+        if found:
+            return found
+    return None
+
+
+def _refuse_nul():
+    """PostgreSQL cannot store NUL in text, and no real input carries one: refuse it up front, in any field of
+    the query string, a form or a JSON body, instead of letting the database fail later."""
+    if not request.path.startswith("/api/"):
+        return
+    sources = [request.args.to_dict(flat=False)]
+    if request.mimetype == "application/json":
+        sources.append(request.get_json(silent=True))
+    elif request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        sources.append(request.form.to_dict(flat=False))
+    for source in sources:
+        where = _find_nul(source)
+        if where:
+            from flask_babel import lazy_gettext as _l
+
+            from .errors import ValidationFailed
+
+            raise ValidationFailed({where.split(".")[0]: [str(_l("Control characters are not allowed."))]})
+
+
 def _tag_response(response):
     response.headers["X-Request-ID"] = g.get("request_id", "")
     return response
@@ -65,6 +102,7 @@ class _RequestIdFilter(logging.Filter):
 def init_body_guard(app):
     """Registered after authentication, so an anonymous caller learns nothing from body checks."""
     app.before_request(_guard_body)
+    app.before_request(_refuse_nul)
 
 
 def init_app(app):

@@ -98,3 +98,14 @@ def test_chinese_text_round_trips_unchanged(api, member):
     response = api.get("/me", token=member.token)
     assert response.json["real_name"] == "张三"
     assert "张三".encode() in response.get_data()
+
+
+@pytest.mark.parametrize("where", ["json", "query"])
+def test_a_nul_character_anywhere_is_refused_with_422(api, member, where):
+    if where == "json":
+        response = api.patch("/me", {"occupation": "x\u0000y"}, token=member.token)
+        field = "occupation"
+    else:
+        response = api.get("/me/points", token=member.token, query_string={"page": "1\x00"})
+        field = "page"
+    assert response.status_code == 422 and field in response.json["error"]["fields"]
