@@ -39,11 +39,30 @@ def _migrate(url):
         _db.engine.dispose()
 
 
+def _worker_database(url):
+    """Under pytest-xdist each worker gets a database of its own beside the one named (test → test_gw0)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = sa.engine.make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            if not conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).scalar():
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as error:
+        pytest.fail(f"TEST_DATABASE_URL is set but PostgreSQL cannot be reached: {error}")
+    finally:
+        admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database(tmp_path_factory):
     """Migrate once; yield a function that makes a fresh database URL for one test."""
     if ON_POSTGRES:
-        url = normalize_database_url(PG_URL)
+        url = _worker_database(normalize_database_url(PG_URL))
         engine = sa.create_engine(url)
         try:
             with engine.begin() as conn:
