@@ -60,6 +60,9 @@ def select_locale():
     wanted = request.args.get("lang") or session.get("lang") if request else None
     if wanted in languages:
         return wanted
+    if request and request.path.startswith("/admin"):
+        # The console speaks Chinese until its user picks English from the switch (kept in the session).
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     best = request.accept_languages.best_match(["zh_CN", "zh", "en"]) if request else None
     if best in ("zh_CN", "zh"):
         return "zh_CN"

@@ -170,6 +170,13 @@ def test_console_speaks_chinese_by_default_and_english_on_request(console):
     assert "退出登录" in console.get("/admin/").get_data(as_text=True)
 
 
+def test_console_is_chinese_even_for_an_english_browser_until_english_is_picked(console):
+    english_browser = {"Accept-Language": "en-US,en;q=0.9"}
+    assert "退出登录" in console.get("/admin/members", headers=english_browser).get_data(as_text=True)
+    console.post("/admin/language/en", {"next": "/admin/members"})
+    assert "Sign out" in console.get("/admin/members", headers=english_browser).get_data(as_text=True)
+
+
 def test_times_are_shown_in_shanghai_time(console, member):
     from app.timeutil import LOCAL_TZ
 
