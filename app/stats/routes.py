@@ -11,10 +11,12 @@ from .consumption import consumption_by
 from .exports import MEDIA_TYPES, export
 from .fraud import fraud_signals
 from .points import points_economy
+from .redemptions import redemptions_by
 from .schemas import (ActivityQuery, ActivityResultSchema, AlertQuery, AlertResultSchema, ConsumptionQuery,
                       ConsumptionResultSchema, FraudQuery, FraudResultSchema, HistoryQuery, HistoryResultSchema,
                       IndicatorQuery, IndicatorResultSchema, MembersByQuery, MembersByResultSchema, PeriodQuery,
-                      PeriodResultSchema, PointsQuery, PointsResultSchema)
+                      PeriodResultSchema, PointsQuery, PointsResultSchema, RedemptionsQuery,
+                      RedemptionsResultSchema)
 
 blp = Blueprint("stats", __name__, description="Statistics and market indicators (统计分析, 三维五率)")
 
@@ -102,6 +104,14 @@ def points(query):
     """Points issued, spent, expired and outstanding (the liability) per period."""
     filters = {k: v for k, v in query.items() if k in members.FILTERS}
     return points_economy(query["start"], query["end"], query["granularity"], filters)
+
+
+@stat_view("/admin/stats/redemptions", RedemptionsQuery, RedemptionsResultSchema,
+           lambda q: f"redemptions-by-{q['by']}-{q['start']}-{q['end']}")
+def redemptions(query):
+    """Redemptions, units and points spent per gift or gift category; cancelled (refunded) ones excluded."""
+    filters = {k: v for k, v in query.items() if k in members.FILTERS}
+    return redemptions_by(query["by"], query["start"], query["end"], filters, category=query.get("category"))
 
 
 def _fraud_rows(result):

@@ -10,6 +10,7 @@ from .consumption import SCAN_DIMENSIONS
 from .market import GROUPS
 from .members import AGE_BANDS, DIMENSIONS
 from .periods import GRANULARITIES
+from .redemptions import REDEMPTION_DIMENSIONS
 from .weeks import parse_week, weeks_of_period
 
 MAX_RANGE_DAYS = 3 * 366
@@ -184,6 +185,12 @@ class PointsQuery(MemberFilterQuery, SeriesQuery, ExportQuery):
     pass
 
 
+class RedemptionsQuery(MemberFilterQuery, RangeQuery, ExportQuery):
+    by = fields.String(load_default="gift", validate=validate.OneOf(REDEMPTION_DIMENSIONS),
+                       metadata={"description": "gift (default) or category"})
+    category = fields.String(validate=validate.Length(min=1, max=32), metadata={"description": "one gift category"})
+
+
 class FraudQuery(RangeQuery, ExportQuery):
     scans_per_day = fields.Integer(validate=validate.Range(min=1, max=100000),
                                    metadata={"description": "default FRAUD_SCANS_PER_DAY"})
@@ -248,6 +255,24 @@ class PointsItemSchema(Schema):
 class PointsResultSchema(RangeResultSchema):
     granularity = fields.String(required=True)
     items = fields.List(fields.Nested(PointsItemSchema), required=True)
+
+
+class RedemptionItemSchema(Schema):
+    key = fields.String(allow_none=True, required=True, metadata={"description": "gift id or category"})
+    gift_id = fields.Integer(allow_none=True, required=True)
+    name = fields.String(allow_none=True, required=True)
+    category = fields.String(allow_none=True, required=True)
+    redemptions = fields.Integer(required=True)
+    quantity = fields.Integer(required=True)
+    points_spent = fields.Integer(required=True, metadata={"description": "net of refunds: cancelled redemptions "
+                                                                          "are not counted"})
+    members = fields.Integer(required=True, metadata={"description": "distinct members who redeemed"})
+
+
+class RedemptionsResultSchema(RangeResultSchema):
+    dimension = fields.String(required=True)
+    totals = fields.Nested(RedemptionItemSchema, required=True)
+    items = fields.List(fields.Nested(RedemptionItemSchema), required=True)
 
 
 class HeavyScannerSchema(Schema):
