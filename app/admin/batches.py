@@ -1,6 +1,8 @@
 """Code batches (喷码批次) in the console: list, detail, generate (a background task that also writes the
 codes CSV), import a printing line's CSV, void, download the codes and QR proofs (app/codes/batches.py)."""
-from flask import Response, abort, current_app, flash, g, redirect, render_template, request, stream_with_context, \
+from contextlib import contextmanager
+
+from flask import Response, abort, flash, g, redirect, render_template, request, stream_with_context, \
     url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -91,8 +93,13 @@ class ImportForm(_BatchFields):
     file = FileField(_l("Printing line CSV (first column the code)"), validators=[FileRequired()])
 
 
-class ProofsForm(FilterForm):
-    count = IntegerField(_l("Number of codes"), default=20, validators=[Optional(), NumberRange(min=1, max=SHEET_MAX)])
+@contextmanager
+def _failing_with_its_message():
+    """A business error (no batch ids left, product gone) fails the task with its message for the admin."""
+    try:
+        yield
+    except ApiError as error:
+        raise tasks.TaskFailed(str(error.message)) from error
 
 
 @tasks.task_kind("code_batch")
@@ -103,7 +110,7 @@ def generate_batch(ctx, sku, count, valid_from=None, valid_until=None, note=None
     def when(value):
         return datetime.fromisoformat(value) if value else None
 
-    with transaction():
+    with transaction(), _failing_with_its_message():
         batch = service.create_generated(sku=sku, count=count, valid_from=when(valid_from),
                                          valid_until=when(valid_until), note=note, created_by=created_by)
         audit.record(actor=db.session.get(StaffUser, created_by) if created_by else None, action="batch.generate",
@@ -140,7 +147,9 @@ def code_batches_new():
     form = GenerateForm()
     if form.validate_on_submit():
         values = form.common()
-        if values["valid_from"] and values["valid_until"] and values["valid_until"] <= values["valid_from"]:
+        if not values["sku"]:
+            form.product_id.errors = list(form.product_id.errors) + [_l("Unknown product.")]
+        elif values["valid_from"] and values["valid_until"] and values["valid_until"] <= values["valid_from"]:
             form.valid_until.errors = list(form.valid_until.errors) + [_l("Must be after the start.")]
         else:
             params = {"sku": values["sku"], "count": form.count.data, "note": values["note"], "created_by": g.staff.id,

@@ -1,6 +1,6 @@
 """Earning rules (积分规则) in the console: list, create, edit, retire (app/codes/rules.py).
 The list shows what each rule applies to: product, region and time window."""
-from flask import flash, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -107,7 +107,7 @@ def rules_new():
         values = form.values()
         try:
             audited("rule.create", target=("earning_rule", None), note=values["name"],
-                    call=lambda: service.create_rule(created_by=_staff_id(), **values))
+                    call=lambda: service.create_rule(created_by=g.staff.id, **values))
         except ApiError as error:
             _service_errors(form, error)
         else:
@@ -139,9 +139,3 @@ def rules_retire(rule_id):
     return perform("rule.retire", target=("earning_rule", rule_id), load=lambda: service.get_rule(rule_id),
                    fields=AUDIT_FIELDS, call=lambda: service.retire_rule(rule_id),
                    done=_l("Earning rule retired: scans no longer earn by it."), back=url_for("admin.rules"))
-
-
-def _staff_id():
-    from flask import g
-
-    return g.staff.id

@@ -65,6 +65,9 @@ def test_generate_form_errors_are_shown_and_nothing_starts(console):
                                                         "valid_until": "2027-01-01T00:00"})
     assert response.status_code == 200 and _batches() == []
     assert console.post("/admin/code-batches/new", {"count": "5"}).status_code == 200
+    response = console.post("/admin/code-batches/new", {"product_id": "99999", "count": "5"})
+    assert response.status_code == 200 and 'class="field-error"' in response.get_data(as_text=True)
+    assert _batches() == [] and "batch.generate.start" not in _actions()
 
 
 def test_importing_a_printing_line_csv_reports_bad_and_duplicate_lines_by_number(console):
@@ -159,3 +162,11 @@ def test_a_void_without_csrf_changes_nothing(console):
 
 def test_an_unknown_batch_is_a_404_page(console):
     assert console.get("/admin/code-batches/99999").status_code == 404
+
+
+def test_a_generation_task_whose_product_is_gone_fails_with_a_readable_message(console):
+    from app.tasks import service as tasks
+
+    task = tasks.submit("code_batch", {"sku": "GONE", "count": 5}, created_by=console.admin.id)
+    state = _wait(console, f"/admin/tasks/{task.id}.json")
+    assert state["status"] == "failed" and state["error"] != "NotFound" and _batches() == []
