@@ -18,7 +18,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 def init_app(app):
     from . import (guard, pages, signin, dashboard, market_alerts, members, staff, audit,  # noqa: F401
-                   tasks)  # (views on bp)
+                   tasks, products, rules, batches)  # (views on bp)
 
     guard.init_app(app)
     pages.init_app(app)

@@ -178,3 +178,28 @@ def test_background_export_shows_progress_and_offers_the_file(page, admin, make_
     data = Path(download_info.value.path()).read_bytes()
     rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
     assert len(rows) == 1 + len(handles)
+
+
+def test_generating_a_code_batch_shows_progress_to_100_and_offers_the_codes(page, admin):
+    from tests import factories
+
+    product = factories.create_product(sku="BR-GEN", name="浏览器规格")
+    sign_in(page, admin)
+    page.click("#sidenav a[href='/admin/code-batches']")
+    page.click("[data-testid=generate-batch]")
+    page.select_option("[data-testid=generate-form] select[name=product_id]", str(product.id))
+    page.fill("[data-testid=generate-form] input[name=count]", "30000")
+    page.fill("[data-testid=generate-form] input[name=note]", "浏览器测试")
+    page.click("[data-testid=generate-form] button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/tasks/\d+$"))
+    page.wait_for_selector("[data-testid=task-status][data-status=done]")
+    assert page.locator(".progress-bar").evaluate("e => e.style.width") == "100%"
+    assert "30000 / 30000" in page.locator(".task-count").inner_text()
+    shot(page, "code-batch-generated")
+    with page.expect_download() as download_info:
+        page.click("[data-testid=task-download]")
+    lines = Path(download_info.value.path()).read_text().splitlines()
+    assert lines[0] == "code" and len(lines) == 30001
+    page.goto("/admin/code-batches")
+    assert page.locator("[data-testid=list-code_batches] tbody tr").count() == 1
+    assert "BR-GEN" in page.locator("[data-testid=list-code_batches]").inner_text()
