@@ -16,41 +16,45 @@ KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "lazy_ge
 METHODS = [("**.py", "python"), ("**.html", "jinja2")]
 
 
+TEMPLATES = APP_DIR.parent / "templates"
+
+
 def _owners():
-    """(catalog folder, source folders) pairs: each feature package, then the app package itself."""
+    """(catalog folder, source folders) pairs: each feature package with its templates/<feature>/ folder,
+    then the app package itself with the templates that belong to no feature."""
     features = [p for p in sorted(APP_DIR.iterdir()) if p.is_dir() and (p / "__init__.py").exists()]
-    owners = [(p, [p]) for p in features]
-    root_sources = [APP_DIR, APP_DIR.parent / "templates"]
-    return owners, features, root_sources
+    owners = [(p, [p, TEMPLATES / p.name]) for p in features]
+    return owners, features
 
 
 def extract_messages(folder: Path, skip=()):
-    """msgid → list of locations for one source folder (not descending into `skip`)."""
+    """msgid → list of locations for one source folder (not descending into the folders named in `skip`)."""
     found = {}
     if not folder.exists():
         return found
     skip_names = {p.name for p in skip}
-
     for filename, lineno, message, _comments, _context in extract_from_dir(
             str(folder), METHODS, keywords=KEYWORDS, callback=None,
             directory_filter=lambda d: not d.endswith(("__pycache__", "translations"))):
-        if folder == APP_DIR and Path(filename).parts[0] in skip_names:
+        if Path(filename).parts[0] in skip_names and len(Path(filename).parts) > 1:
             continue
         msgid = message if isinstance(message, str) else message[0]
-        found.setdefault(msgid, []).append((filename, lineno))
+        found.setdefault(msgid, []).append((str(folder.relative_to(APP_DIR.parent) / filename), lineno))
     return found
 
 
 def catalogs():
     """(po path, {msgid: locations}) for every owner that has strings."""
-    owners, features, root_sources = _owners()
+    owners, features = _owners()
     result = []
-    for folder, _sources in owners:
-        messages = extract_messages(folder)
+    for folder, sources in owners:
+        messages = {}
+        for source in sources:
+            messages.update(extract_messages(source))
         if messages:
             result.append((folder / "translations" / LOCALE / "LC_MESSAGES" / "messages.po", messages))
     root = {}
-    for source in root_sources:
+    for source in (APP_DIR, TEMPLATES):
         root.update(extract_messages(source, skip=features))
     result.append((APP_DIR / "translations" / LOCALE / "LC_MESSAGES" / "messages.po", root))
     return result
@@ -69,6 +73,8 @@ def extract_all():
             if msgid not in catalog:
                 added += 1
             catalog.add(msgid, string=catalog[msgid].string if msgid in catalog else "", locations=locations)
+        if not added:
+            continue  # leave a catalog without news exactly as its author wrote it
         po_path.parent.mkdir(parents=True, exist_ok=True)
         with po_path.open("wb") as handle:
             write_po(handle, catalog, width=120, omit_header=False, sort_output=True)
