@@ -60,8 +60,18 @@ def catalogs():
     return result
 
 
+def _known_translations():
+    known = {}
+    for po in APP_DIR.rglob(f"translations/{LOCALE}/LC_MESSAGES/messages.po"):
+        with po.open("rb") as handle:
+            known.update({m.id: m.string for m in read_po(handle, locale=LOCALE) if m.id and m.string})
+    return known
+
+
 def extract_all():
-    """Add new msgids (empty translations) to each .po; keep existing translations. Yields (path, added)."""
+    """Add the code's new msgids to each .po (with the translation another catalog already has, else empty);
+    keep existing translations. Yields (path, added)."""
+    known = _known_translations()
     for po_path, messages in catalogs():
         if po_path.exists():
             with po_path.open("rb") as handle:
@@ -70,9 +80,10 @@ def extract_all():
             catalog = Catalog(locale=LOCALE, project="loyalty")
         added = 0
         for msgid, locations in messages.items():
-            if msgid not in catalog:
-                added += 1
-            catalog.add(msgid, string=catalog[msgid].string if msgid in catalog else "", locations=locations)
+            if msgid in catalog:
+                continue
+            added += 1
+            catalog.add(msgid, string=known.get(msgid, ""), locations=locations)
         if not added:
             continue  # leave a catalog without news exactly as its author wrote it
         po_path.parent.mkdir(parents=True, exist_ok=True)
@@ -84,10 +95,7 @@ def extract_all():
 def untranslated():
     """msgids used in the code that no catalog translates, per owning catalog. The catalogs are merged at
     run time (app/i18n.py), so a translation anywhere counts."""
-    known = {}
-    for po in APP_DIR.rglob(f"translations/{LOCALE}/LC_MESSAGES/messages.po"):
-        with po.open("rb") as handle:
-            known.update({m.id: m.string for m in read_po(handle, locale=LOCALE) if m.id and m.string})
+    known = _known_translations()
     missing = {}
     for po_path, messages in catalogs():
         gaps = [m for m in messages if not known.get(m)]
