@@ -2,7 +2,7 @@
 
 Chromium comes from the Debian package (`/usr/bin/chromium`; .ci/run installs it). Without it the tests
 skip, except in CI (the CI variable set), where a missing browser is a failure. Screenshots go to
-test-artifacts/. Gift creation and redemption fulfilment join when the points mall is merged.
+test-artifacts/.
 """
 import io
 import os
@@ -179,3 +179,64 @@ def test_background_export_shows_progress_and_offers_the_file(page, admin, make_
     data = Path(download_info.value.path()).read_bytes()
     rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
     assert len(rows) == 1 + len(handles)
+
+
+def _png():
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 140, 90)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_creating_a_gift_with_a_picture(page, admin):
+    from app.gifts.models import Gift
+
+    sign_in(page, admin)
+    page.goto("/admin/gifts")
+    page.click("[data-testid=new-gift]")
+    form = page.locator("[data-testid=gift-form]")
+    form.locator("input[name=name]").fill("定制打火机")
+    form.locator("input[name=category]").fill("烟具")
+    form.locator("input[name=points_cost]").fill("300")
+    form.locator("input[name=stock]").fill("4")
+    form.locator("input[name=image]").set_input_files(
+        {"name": "lighter.png", "mimeType": "image/png", "buffer": _png()})
+    # The chosen picture shows before it is uploaded.
+    expect(page.locator("[data-testid=image-preview]")).to_have_attribute("src", re.compile(r"^data:image/png"))
+    shot(page, "gift-new-preview")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/admin/gifts/\d+$"))
+    expect(page.locator(".flash-success")).to_have_text("礼品已创建。")
+    thumb = page.locator("[data-testid=gift-thumb]")
+    expect(thumb).to_be_visible()
+    assert thumb.evaluate("img => img.complete && img.naturalWidth") == 64  # served and decoded
+    assert page.locator("[data-testid=gift-stock]").inner_text() == "4"
+    assert "期初库存" in page.locator("[data-testid=stock-ledger]").inner_text()
+    shot(page, "gift-created")
+    db.session.rollback()  # end the test thread's read snapshot: the server committed in another thread
+    gift = db.session.query(Gift).filter_by(name="定制打火机").one()
+    assert gift.thumb_path and gift.image_path
+
+
+def test_fulfilling_a_redemption_by_its_pickup_code(page, admin, member):
+    from app.redemptions import service as redemptions
+    from app.redemptions.models import Redemption
+    from tests import factories
+
+    gift = factories.create_gift(name="纪念打火机", points_cost=200, stock=5)
+    factories.grant_points(member.id, 500)
+    redemption, _balance = redemptions.redeem(member.id, gift.id, 1, {"method": "pickup"})
+    sign_in(page, admin)
+    page.goto("/admin/redemptions?status=pending")
+    page.click(f"a[href='/admin/redemptions/{redemption.id}']")
+    expect(page.locator("[data-testid=redemption-status]")).to_have_text("待处理")
+    page.fill("[data-testid=fulfil-form] input[name=pickup_code]", redemption.pickup_code.lower())
+    shot(page, "redemption-before-fulfil")
+    page.click("[data-testid=fulfil-form] button[type=submit]")
+    expect(page.locator(".flash-success")).to_have_text("已核销。")
+    expect(page.locator("[data-testid=redemption-status]")).to_have_text("已核销")
+    assert page.locator("[data-testid=fulfil-form]").count() == 0
+    shot(page, "redemption-fulfilled")
+    db.session.rollback()
+    assert db.session.get(Redemption, redemption.id).status == "fulfilled"
