@@ -19,6 +19,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def init_app(app):
     from . import (guard, pages, signin, dashboard, market_alerts, members, staff, audit,  # noqa: F401
                    tasks, products, rules, batches)  # (views on bp)
+    from . import gifts, redemptions, complaints  # noqa: F401  (the points mall and member service)
 
     guard.init_app(app)
     pages.init_app(app)

@@ -1,7 +1,7 @@
 """The dashboard: today and this week at a glance, and the last two weeks as charts.
 
-Figures come from the tables on main (members, scans, ledger_entries); redemptions, low stock and open
-complaints join when their features do. Days are Asia/Shanghai days. Every query reads a created_at range
+Figures come from members, scans and ledger_entries; the points mall adds redemptions (today and this
+week, cancelled ones left out), gifts low on stock and complaints still open. Days are Asia/Shanghai days. Every query reads a created_at range
 through an index, and the charts group by day in SQL (three queries for fourteen days), so the page stays
 cheap however large the tables grow.
 """
@@ -14,6 +14,10 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import expression
 
 from ..codes.models import Scan
+from ..complaints.models import Complaint
+from ..complaints.service import OPEN_STATUSES
+from ..gifts.models import Gift
+from ..redemptions.models import Redemption
 from ..extensions import db
 from ..members.models import Member
 from ..points.models import LedgerEntry
@@ -21,6 +25,9 @@ from ..timeutil import LOCAL_TZ, local_today
 from . import bp
 
 CHART_DAYS = 14
+# A gift on sale with this many units or fewer needs restocking (gifts carry no threshold of their own).
+LOW_STOCK = 5
+LOW_STOCK_SHOWN = 10
 
 
 @dataclass
@@ -60,6 +67,27 @@ def summary(now=None):
     monday = today - timedelta(days=today.weekday())
     tomorrow = _start(today + timedelta(days=1))
     return {"today": figures(_start(today), tomorrow), "week": figures(_start(monday), tomorrow)}
+
+
+def _redemptions(start, end):
+    return db.session.scalar(select(func.count()).select_from(Redemption).where(
+        Redemption.created_at >= start, Redemption.created_at < end, Redemption.status != "cancelled"))
+
+
+def mall(now=None):
+    """The points mall at a glance: redemptions today and this week, low-stock gifts, open complaints."""
+    today = local_today(now)
+    monday = today - timedelta(days=today.weekday())
+    tomorrow = _start(today + timedelta(days=1))
+    low = select(Gift).where(Gift.status == "active", Gift.stock <= LOW_STOCK)
+    return {
+        "redemptions_today": _redemptions(_start(today), tomorrow),
+        "redemptions_week": _redemptions(_start(monday), tomorrow),
+        "low_stock_count": db.session.scalar(select(func.count()).select_from(low.subquery())),
+        "low_stock": db.session.scalars(low.order_by(Gift.stock, Gift.id).limit(LOW_STOCK_SHOWN)).all(),
+        "open_complaints": db.session.scalar(select(func.count()).select_from(Complaint)
+                                             .where(Complaint.status.in_(OPEN_STATUSES))),
+    }
 
 
 class local_day(expression.FunctionElement):
@@ -119,4 +147,5 @@ def chart(series, key):
 def dashboard():
     series = daily()
     charts = {key: chart(series, key) for key in ("new_members", "scans", "points_issued", "points_spent")}
-    return render_template("admin/dashboard.html", summary=summary(), charts=charts)
+    return render_template("admin/dashboard.html", summary=summary(), charts=charts,
+                           mall=mall(), low_stock=LOW_STOCK)

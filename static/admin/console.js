@@ -17,7 +17,21 @@
       });
     }
     document.querySelectorAll("[data-task-url]").forEach(watchTask);
+    document.querySelectorAll("img[data-preview-of]").forEach(previewUpload);
   });
+
+  // Show a chosen picture before it is uploaded (as a data: URL, which the CSP allows).
+  function previewUpload(img) {
+    var input = document.querySelector("input[name=" + img.getAttribute("data-preview-of") + "]");
+    if (!input) { return; }
+    input.addEventListener("change", function () {
+      var file = input.files[0];
+      if (!file) { return; }
+      var reader = new FileReader();
+      reader.onload = function () { img.src = reader.result; img.hidden = false; };
+      reader.readAsDataURL(file);
+    });
+  }
 
   function watchTask(box) {
     var url = box.getAttribute("data-task-url");

@@ -2,7 +2,7 @@
 
 Chromium comes from the Debian package (`/usr/bin/chromium`; .ci/run installs it). Without it the tests
 skip, except in CI (the CI variable set), where a missing browser is a failure. Screenshots go to
-test-artifacts/. Gift creation and redemption fulfilment join when the points mall is merged.
+test-artifacts/.
 """
 import io
 import os
@@ -113,8 +113,9 @@ def test_dashboard_shows_figures_and_charts_on_laptop_and_tablet(page, admin, me
     page.wait_for_timeout(400)  # the slide-in transition (wait_for_function would need eval, which CSP forbids)
     assert page.locator("#sidenav").bounding_box()["x"] >= 0
     shot(page, "dashboard-tablet-menu")
-    # Pages whose features are not merged yet show disabled, never as placeholder pages.
-    assert page.locator("#sidenav .disabled", has_text="礼品").count() == 1
+    # A served page is a link; one whose feature is not merged yet shows disabled (a span, never a link).
+    assert page.locator("#sidenav a", has_text="礼品").count() == 1
+    assert page.locator("#sidenav a.disabled").count() == 0
 
 
 def test_a_form_without_its_csrf_token_is_rejected(page, admin, member):
@@ -203,3 +204,64 @@ def test_generating_a_code_batch_shows_progress_to_100_and_offers_the_codes(page
     page.goto("/admin/code-batches")
     assert page.locator("[data-testid=list-code_batches] tbody tr").count() == 1
     assert "BR-GEN" in page.locator("[data-testid=list-code_batches]").inner_text()
+
+
+def _png():
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 140, 90)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_creating_a_gift_with_a_picture(page, admin):
+    from app.gifts.models import Gift
+
+    sign_in(page, admin)
+    page.goto("/admin/gifts")
+    page.click("[data-testid=new-gift]")
+    form = page.locator("[data-testid=gift-form]")
+    form.locator("input[name=name]").fill("定制打火机")
+    form.locator("input[name=category]").fill("烟具")
+    form.locator("input[name=points_cost]").fill("300")
+    form.locator("input[name=stock]").fill("4")
+    form.locator("input[name=image]").set_input_files(
+        {"name": "lighter.png", "mimeType": "image/png", "buffer": _png()})
+    # The chosen picture shows before it is uploaded.
+    expect(page.locator("[data-testid=image-preview]")).to_have_attribute("src", re.compile(r"^data:image/png"))
+    shot(page, "gift-new-preview")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/admin/gifts/\d+$"))
+    expect(page.locator(".flash-success")).to_have_text("礼品已创建。")
+    thumb = page.locator("[data-testid=gift-thumb]")
+    expect(thumb).to_be_visible()
+    assert thumb.evaluate("img => img.complete && img.naturalWidth") == 64  # served and decoded
+    assert page.locator("[data-testid=gift-stock]").inner_text() == "4"
+    assert "期初库存" in page.locator("[data-testid=stock-ledger]").inner_text()
+    shot(page, "gift-created")
+    db.session.rollback()  # end the test thread's read snapshot: the server committed in another thread
+    gift = db.session.query(Gift).filter_by(name="定制打火机").one()
+    assert gift.thumb_path and gift.image_path
+
+
+def test_fulfilling_a_redemption_by_its_pickup_code(page, admin, member):
+    from app.redemptions import service as redemptions
+    from app.redemptions.models import Redemption
+    from tests import factories
+
+    gift = factories.create_gift(name="纪念打火机", points_cost=200, stock=5)
+    factories.grant_points(member.id, 500)
+    redemption, _balance = redemptions.redeem(member.id, gift.id, 1, {"method": "pickup"})
+    sign_in(page, admin)
+    page.goto("/admin/redemptions?status=pending")
+    page.click(f"a[href='/admin/redemptions/{redemption.id}']")
+    expect(page.locator("[data-testid=redemption-status]")).to_have_text("待处理")
+    page.fill("[data-testid=fulfil-form] input[name=pickup_code]", redemption.pickup_code.lower())
+    shot(page, "redemption-before-fulfil")
+    page.click("[data-testid=fulfil-form] button[type=submit]")
+    expect(page.locator(".flash-success")).to_have_text("已核销。")
+    expect(page.locator("[data-testid=redemption-status]")).to_have_text("已核销")
+    assert page.locator("[data-testid=fulfil-form]").count() == 0
+    shot(page, "redemption-fulfilled")
+    db.session.rollback()
+    assert db.session.get(Redemption, redemption.id).status == "fulfilled"

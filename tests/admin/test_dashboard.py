@@ -61,3 +61,36 @@ def test_days_are_shanghai_days(app, make_member):
     assert series[date(2026, 11, 20)].points_issued == 2
     figures = summary(now=datetime(2026, 11, 20, 16, 30, tzinfo=timezone.utc))
     assert figures["today"].scans == 1
+
+
+def test_mall_tiles_count_redemptions_low_stock_gifts_and_open_complaints(console, member):
+    from app.admin.dashboard import mall
+    from app.complaints import service as complaints
+    from app.redemptions import service as redemptions
+    from tests import factories
+
+    scarce = factories.create_gift(name="限量打火机", stock=3)
+    factories.create_gift(name="充足保温杯", stock=50)
+    retired = factories.create_gift(name="旧款雨伞", stock=1)
+    with transaction():
+        from app.gifts.service import retire_gift
+
+        retire_gift(retired.id)
+    factories.grant_points(member.id, 1000)
+    kept, _ = redemptions.redeem(member.id, scarce.id, 1, {"method": "pickup"})
+    dropped, _ = redemptions.redeem(member.id, scarce.id, 1, {"method": "pickup"})
+    redemptions.cancel(dropped.id, by="admin", reason="测试")
+    last_week = utcnow() - timedelta(days=8)
+    with transaction():
+        db.session.get(type(kept), kept.id).created_at = last_week
+    redemptions.redeem(member.id, scarce.id, 1, {"method": "pickup"})
+    open_case = complaints.file_complaint(member.id, kind="complaint", content="破损")
+    closed = complaints.file_complaint(member.id, kind="suggestion", content="建议")
+    complaints.close(closed.id, "rejected", "不采纳")
+    figures = mall()
+    assert figures["redemptions_today"] == 1  # the cancelled one and last week's are left out
+    assert figures["redemptions_week"] == 1
+    assert [g.name for g in figures["low_stock"]] == ["限量打火机"] and figures["low_stock_count"] == 1
+    assert figures["open_complaints"] == 1 and open_case.status == "open"
+    page = console.get("/admin/").get_data(as_text=True)
+    assert 'data-testid="tile-low-stock"' in page and "限量打火机" in page and "充足保温杯" not in page
