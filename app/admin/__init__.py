@@ -18,7 +18,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 def init_app(app):
     from . import guard, pages, signin, dashboard, members, staff, audit, tasks  # noqa: F401  (views on bp)
-    from . import retailers, visits, promo  # noqa: F401  (field marketing)
+    from . import retailers, visits, promo, activities  # noqa: F401  (field marketing)
 
     guard.init_app(app)
     pages.init_app(app)
