@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from .. import regions
 from ..activities import service
-from ..activities.models import TYPES, Activity
+from ..activities.models import Activity
 from ..activities.schemas import ActivityInSchema
 from ..auth.models import StaffUser
 from ..errors import ApiError

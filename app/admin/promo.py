@@ -5,19 +5,19 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
+from wtforms import SelectField, StringField
+from wtforms.validators import Length, Optional
 
 from .. import regions
 from ..auth.models import StaffUser
 from ..extensions import db
 from ..promo import service
-from ..promo.models import KINDS, PromoItem, PromoMovement
+from ..promo.models import PromoItem, PromoMovement
 from ..promo.schemas import InboundSchema, PromoItemInSchema, PromoPlanInSchema
 from . import bp
 from .actions import perform
 from .labels import options
 from .listing import Column, FilterForm, ListSpec, register, show_list, where_equal
-from wtforms import SelectField, StringField
-from wtforms.validators import Length, Optional
 
 KIND_LABELS = {"inbound": _l("Inbound"), "requisition": _l("Requisition"), "distribution": _l("Distribution"),
                "consumption": _l("Consumption"), "exchange": _l("Exchange for points"), "return": _l("Return")}
@@ -73,7 +73,8 @@ def promo_items_inbound(item_id):
     data = _load(InboundSchema(), ("quantity", "note"))
     if data is None:
         return redirect(back)
-    return perform("promo_item.inbound", target=("promo_item", item_id), note=f"+{data['quantity']} {data['note'] or ''}",
+    return perform("promo_item.inbound", target=("promo_item", item_id),
+                   note=f"+{data['quantity']} {data['note'] or ''}".strip(),
                    call=lambda: service.inbound(item_id=item_id, recorded_by=g.staff.id, **data),
                    done=_l("Inbound recorded."), back=back)
 

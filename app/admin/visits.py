@@ -37,7 +37,8 @@ def check_week(_form, field):
 def staff_choices(blank):
     people = db.session.execute(select(StaffUser.id, StaffUser.name, StaffUser.username)
                                 .where(StaffUser.role == "staff").order_by(StaffUser.name)).all()
-    return options(([("", blank)] if blank else []) + [(str(i), f"{name} ({username})") for i, name, username in people])
+    pairs = [(str(i), f"{name} ({username})") for i, name, username in people]
+    return options(([("", blank)] if blank else []) + pairs)
 
 
 class VisitFilter(FilterForm):

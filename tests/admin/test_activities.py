@@ -1,5 +1,5 @@
 """Activities in the console: list, create, detail with records, cancel, effect check once ended."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 

@@ -5,7 +5,6 @@ from app.audit.models import AuditEvent
 from app.extensions import db
 from app.promo import service
 from app.promo.models import PromoItem, PromoPlan
-from tests import factories
 
 
 def _item(name="打火机", threshold=10):
