@@ -5,7 +5,7 @@ from wtforms.fields.choices import SelectChoice
 STATUS_LABELS = {"active": _l("Active"), "locked": _l("Locked"), "queued": _l("Queued"), "running": _l("Running"),
                  "done": _l("Done"), "failed": _l("Failed")}
 # Task kinds a feature registers (app/tasks/service.py) get their label here.
-TASK_KIND_LABELS = {"list_export": _l("List export")}
+TASK_KIND_LABELS = {"list_export": _l("List export"), "retailer_import": _l("Retailer import")}
 ROLE_LABELS = {"admin": _l("Administrator"), "manager": _l("Manager (read-only)"), "staff": _l("Field staff")}
 
 CHOICE_LABELS = {

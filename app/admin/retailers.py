@@ -21,7 +21,7 @@ from ..retailers.schemas import RetailerInSchema, RetailerPatchSchema
 from ..tasks import service as tasks
 from . import bp
 from .actions import audited, flash_error, perform
-from .labels import TASK_KIND_LABELS, options
+from .labels import options
 from .listing import Column, FilterForm, ListSpec, register, show_list, where_equal
 
 AUDIT_FIELDS = ("licence_no", "name", "owner", "operator", "customer_code", "order_phone", "address", "lat", "lon",
@@ -37,7 +37,6 @@ DISTRICT_LABELS = {"commercial": _l("Commercial district"), "industrial": _l("In
                    "transit": _l("Transit hub"), "other": _l("Other")}
 CLASS_LABELS = {"core": _l("Core"), "key": _l("Key"), "general": _l("General")}
 RETAILER_STATUS_LABELS = {"active": _l("Open"), "closed": _l("Closed")}
-TASK_KIND_LABELS["retailer_import"] = _l("Retailer import")
 
 
 def _pick(codes, labels, blank=None):
