@@ -20,6 +20,7 @@ def init_app(app):
     from . import (guard, pages, signin, dashboard, market_alerts, members, staff, audit,  # noqa: F401
                    tasks, products, rules, batches)  # (views on bp)
     from . import gifts, redemptions, complaints  # noqa: F401  (the points mall and member service)
+    from . import retailers, visits, promo, activities  # noqa: F401  (field marketing)
 
     guard.init_app(app)
     pages.init_app(app)

@@ -6,7 +6,8 @@ STATUS_LABELS = {"active": _l("Active"), "locked": _l("Locked"), "queued": _l("Q
                  "done": _l("Done"), "failed": _l("Failed"),
                  "retired": _l("Retired"), "voided": _l("Voided")}
 # Task kinds a feature registers (app/tasks/service.py) get their label here.
-TASK_KIND_LABELS = {"list_export": _l("List export"), "code_batch": _l("Code batch generation")}
+TASK_KIND_LABELS = {"list_export": _l("List export"), "code_batch": _l("Code batch generation"),
+                    "retailer_import": _l("Retailer import")}
 ROLE_LABELS = {"admin": _l("Administrator"), "manager": _l("Manager (read-only)"), "staff": _l("Field staff")}
 
 CHOICE_LABELS = {

@@ -265,3 +265,27 @@ def test_fulfilling_a_redemption_by_its_pickup_code(page, admin, member):
     shot(page, "redemption-fulfilled")
     db.session.rollback()
     assert db.session.get(Redemption, redemption.id).status == "fulfilled"
+
+
+def test_retailer_csv_import_shows_its_error_report_by_line(page, admin):
+    sign_in(page, admin)
+    page.click("#sidenav a[href='/admin/retailers']")
+    page.click("a[href='/admin/retailers/import']")
+    csv_text = "licence_no,name,region_code\nP1,好店,440106\nP2,,440106\nP3,坏区,999999\n"
+    page.set_input_files("input[name=file]", files=[{"name": "list.csv", "mimeType": "text/csv",
+                                                      "buffer": csv_text.encode("utf-8")}])
+    page.check("input[name=mode][value=all_or_nothing]")
+    page.click("[data-testid=import-form] button[type=submit]")
+    report = page.locator("[data-testid=import-errors] tbody tr")
+    expect(report).to_have_count(2)
+    expect(report.nth(0).locator("td").first).to_have_text("3")
+    expect(report.nth(1).locator("td").first).to_have_text("4")
+    expect(page.locator(".flash-error").first).to_be_visible()
+    shot(page, "retailer-import-errors")
+    page.set_input_files("input[name=file]", files=[{"name": "list.csv", "mimeType": "text/csv",
+                                                      "buffer": csv_text.encode("utf-8")}])
+    page.check("input[name=mode][value=good_rows]")
+    page.click("[data-testid=import-form] button[type=submit]")
+    expect(page.locator("[data-testid=import-result]")).to_contain_text("1")
+    page.goto("/admin/retailers")
+    expect(page.locator("[data-testid=list-retailers]")).to_contain_text("好店")
