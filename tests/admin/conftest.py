@@ -1,5 +1,6 @@
 """Console helpers: a browser-like client that signs in and posts forms with their CSRF token."""
 import re
+import time
 
 import pytest
 
@@ -78,3 +79,15 @@ def make_console(app):
         return c
 
     return make
+
+
+def wait_for_task(console, url, timeout=30):
+    """Poll a console task's progress JSON until it is done or failed."""
+    deadline = time.monotonic() + timeout
+    state = None
+    while time.monotonic() < deadline:
+        state = console.get(url).get_json()
+        if state["status"] in ("done", "failed"):
+            return state
+        time.sleep(0.1)
+    raise AssertionError(f"task did not finish: {state}")

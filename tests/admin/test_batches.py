@@ -1,7 +1,6 @@
 """Code batches in the console: generate (background task with the codes CSV), import, void, downloads."""
 import csv
 import io
-import time
 import zipfile
 
 from sqlalchemy import select
@@ -11,16 +10,8 @@ from app.codes import batches
 from app.codes.models import CodeBatch
 from app.extensions import db
 from tests import factories
+from .conftest import wait_for_task
 
-
-def _wait(console, url, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        state = console.get(url).get_json()
-        if state["status"] in ("done", "failed"):
-            return state
-        time.sleep(0.1)
-    raise AssertionError(f"task did not finish: {state}")
 
 
 def _batches():
@@ -44,7 +35,7 @@ def test_generating_a_batch_runs_as_a_task_and_delivers_its_codes_csv(console):
     response = console.post("/admin/code-batches/new", {"product_id": str(product.id), "count": "12000",
                                                         "valid_from": "2027-01-01T00:00", "note": "一号线"})
     assert response.status_code == 302 and "/admin/tasks/" in response.location
-    state = _wait(console, response.location + ".json")
+    state = wait_for_task(console, response.location + ".json")
     assert state["status"] == "done" and state["percent"] == 100 and state["done"] == 12000
     (batch,) = _batches()
     assert batch.count == 12000 and batch.product_id == product.id and batch.note == "一号线"
@@ -168,5 +159,5 @@ def test_a_generation_task_whose_product_is_gone_fails_with_a_readable_message(c
     from app.tasks import service as tasks
 
     task = tasks.submit("code_batch", {"sku": "GONE", "count": 5}, created_by=console.admin.id)
-    state = _wait(console, f"/admin/tasks/{task.id}.json")
+    state = wait_for_task(console, f"/admin/tasks/{task.id}.json")
     assert state["status"] == "failed" and state["error"] != "NotFound" and _batches() == []

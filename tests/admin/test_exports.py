@@ -1,7 +1,6 @@
 """List export (?export=csv|xlsx) and the background export with progress."""
 import csv
 import io
-import time
 from datetime import timedelta
 
 from openpyxl import load_workbook
@@ -13,6 +12,7 @@ from app.extensions import db
 from app.admin.export import cell
 from app.tasks import service as tasks
 from app.tasks.models import Task
+from .conftest import wait_for_task
 
 
 def _csv_rows(response):
@@ -66,15 +66,6 @@ def test_spreadsheet_formulas_are_neutralised():
     assert cell(-5) == -5 and cell("张三") == "张三"
 
 
-def _wait(console, url, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        state = console.get(url).get_json()
-        if state["status"] in ("done", "failed"):
-            return state
-        time.sleep(0.1)
-    raise AssertionError(f"task did not finish: {state}")
-
 
 def test_background_export_reports_progress_and_delivers_the_file(console, make_member):
     handles = [make_member() for _ in range(5)]
@@ -83,7 +74,7 @@ def test_background_export_reports_progress_and_delivers_the_file(console, make_
     task_url = response.location
     page = console.get(task_url)
     assert page.status_code == 200 and 'data-task-url' in page.get_data(as_text=True)
-    state = _wait(console, task_url + ".json")
+    state = wait_for_task(console, task_url + ".json")
     assert state["status"] == "done" and state["percent"] == 100
     assert state["done"] == state["total"] == 5 and state["summary"] == {"rows": 5}
     download = console.get(state["download_url"])
@@ -95,7 +86,7 @@ def test_background_export_reports_progress_and_delivers_the_file(console, make_
 
 def test_another_admins_task_is_not_visible(console, make_console, member):
     task_url = console.post("/admin/exports/members", {"format": "csv"}).location
-    _wait(console, task_url + ".json")
+    wait_for_task(console, task_url + ".json")
     other = make_console("admin")
     assert other.get(task_url).status_code == 404
     assert other.get(task_url + "/download").status_code == 404
@@ -109,7 +100,7 @@ def test_a_failing_task_is_reported_failed(console, app):
         raise tasks.TaskFailed("line 2: bad licence number")
 
     task = tasks.submit("test_explodes", {}, created_by=console.admin.id)
-    state = _wait(console, f"/admin/tasks/{task.id}.json")
+    state = wait_for_task(console, f"/admin/tasks/{task.id}.json")
     assert state["status"] == "failed" and state["error"] == "line 2: bad licence number"
     assert state["download_url"] is None
 
@@ -129,7 +120,7 @@ def test_a_task_whose_process_died_is_reaped(app, admin):
 
 def test_old_result_files_are_deleted(console, member, app):
     task_url = console.post("/admin/exports/members", {"format": "csv"}).location
-    state = _wait(console, task_url + ".json")
+    state = wait_for_task(console, task_url + ".json")
     task = db.session.get(Task, state["id"])
     path = tasks.result_path(task)
     assert path.exists()
@@ -142,4 +133,4 @@ def test_manager_may_export_in_the_background(make_console, member):
     manager = make_console("manager")
     response = manager.post("/admin/exports/members", {"format": "csv"})
     assert response.status_code == 302
-    assert _wait(manager, response.location + ".json")["status"] == "done"
+    assert wait_for_task(manager, response.location + ".json")["status"] == "done"

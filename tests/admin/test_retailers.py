@@ -1,7 +1,6 @@
 """Retailers in the console: list with filters and export, create, edit, CSV import (both modes, background)."""
 import csv
 import io
-import time
 
 from sqlalchemy import func, select
 
@@ -9,6 +8,7 @@ from app.audit.models import AuditEvent
 from app.extensions import db
 from app.retailers.models import Retailer
 from tests import factories
+from .conftest import wait_for_task
 
 HEADER = "licence_no,name,region_code,format,is_sample\n"
 
@@ -118,22 +118,13 @@ def test_import_reads_gb18030_and_refuses_a_missing_file(console):
     assert response.status_code == 200 and "flash-error" in response.get_data(as_text=True)
 
 
-def _wait(console, url, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        state = console.get(url).get_json()
-        if state["status"] in ("done", "failed"):
-            return state
-        time.sleep(0.1)
-    raise AssertionError(f"task did not finish: {state}")
-
 
 def test_a_large_import_runs_in_the_background_with_a_downloadable_error_report(console, app):
     app.config["RETAILER_IMPORT_SYNC_MAX_BYTES"] = 100
     rows = "".join(f"B{n},店{n},440106,grocery,0\n" for n in range(30)) + "BAD,,440106,grocery,0\n"
     response = _upload(console, HEADER + rows, mode="good_rows")
     assert response.status_code == 302 and "/admin/tasks/" in response.location
-    state = _wait(console, response.location + ".json")
+    state = wait_for_task(console, response.location + ".json")
     assert state["status"] == "done", state
     assert state["summary"] == {"imported": 30, "errors": 1, "rejected": False}
     report = list(csv.reader(io.StringIO(console.get(state["download_url"]).get_data().decode("utf-8-sig"))))
