@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
 MAX_ID = 2**31 - 1
-URL_ID = f"int(max={MAX_ID})"  # route converter: f"/things/<{URL_ID}:thing_id>"
 MAX_MONEY = Decimal("99999999.99")
 _LINE_BREAKS = {"\n", "\r", "\t"}
 

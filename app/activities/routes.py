@@ -3,7 +3,6 @@ from flask import g
 
 from ..api import Blueprint
 from ..auth.decorators import roles
-from ..schema_fields import URL_ID
 from ..errors import ErrorSchema
 from ..http import accepts
 from ..idempotency import idempotent
@@ -22,7 +21,7 @@ def my_activities(query):
     return service.list_activities(staff_id=g.caller.id, **query)
 
 
-@blp.route(f"/staff/activities/<{URL_ID}:activity_id>", methods=["GET"])
+@blp.route("/staff/activities/<int:activity_id>", methods=["GET"])
 @blp.response(200, ActivitySchema)
 @blp.alt_response(404, schema=ErrorSchema, description="Not found, or not assigned to you")
 @roles("staff")
@@ -30,7 +29,7 @@ def my_activity(activity_id):
     return service.get_activity(activity_id, g.caller.id)
 
 
-@blp.route(f"/staff/activities/<{URL_ID}:activity_id>/records", methods=["POST"])
+@blp.route("/staff/activities/<int:activity_id>/records", methods=["POST"])
 @idempotent
 @json_or_multipart(blp, RecordInSchema)
 @blp.response(201, RecordSchema)
@@ -44,7 +43,7 @@ def add_record(body, photos, activity_id):
     return service.add_record(activity_id=activity_id, staff_id=g.caller.id, photos=photos, **body)
 
 
-@blp.route(f"/staff/activities/<{URL_ID}:activity_id>/records", methods=["GET"])
+@blp.route("/staff/activities/<int:activity_id>/records", methods=["GET"])
 @blp.response(200, RecordListSchema)
 @blp.alt_response(404, schema=ErrorSchema)
 @roles("staff")
@@ -68,7 +67,7 @@ def admin_activities(query):
     return service.list_activities(**query)
 
 
-@blp.route(f"/admin/activities/<{URL_ID}:activity_id>/cancel", methods=["POST"])
+@blp.route("/admin/activities/<int:activity_id>/cancel", methods=["POST"])
 @blp.response(200, ActivitySchema)
 @blp.alt_response(404, schema=ErrorSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="ACTIVITY_CLOSED (already ended or cancelled)")
@@ -77,7 +76,7 @@ def admin_cancel_activity(activity_id):
     return service.cancel_activity(activity_id)
 
 
-@blp.route(f"/admin/activities/<{URL_ID}:activity_id>/records", methods=["GET"])
+@blp.route("/admin/activities/<int:activity_id>/records", methods=["GET"])
 @blp.response(200, RecordListSchema)
 @blp.alt_response(404, schema=ErrorSchema)
 @roles("admin")
@@ -85,7 +84,7 @@ def admin_records(activity_id):
     return {"items": service.list_records(activity_id)}
 
 
-@blp.route(f"/admin/activities/<{URL_ID}:activity_id>/effect", methods=["GET"])
+@blp.route("/admin/activities/<int:activity_id>/effect", methods=["GET"])
 @blp.response(200, EffectSchema)
 @blp.alt_response(404, schema=ErrorSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="ACTIVITY_NOT_ENDED")

@@ -3,7 +3,6 @@ from flask import g
 
 from ..api import Blueprint
 from ..auth.decorators import roles
-from ..schema_fields import URL_ID
 from ..errors import ErrorSchema
 from ..idempotency import idempotent
 from ..pagination import page_schema
@@ -45,7 +44,7 @@ def my_movements(query):
     return service.list_movements(staff_id=g.caller.id, **query)
 
 
-@blp.route(f"/staff/stock-movements/<{URL_ID}:movement_id>", methods=["GET"])
+@blp.route("/staff/stock-movements/<int:movement_id>", methods=["GET"])
 @blp.response(200, MovementSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="Not found, or another staff member's")
 @roles("staff")
@@ -71,7 +70,7 @@ def admin_list_items(query):
     return {"items": service.list_items(low_only=query["low_stock"])}
 
 
-@blp.route(f"/admin/promo-items/<{URL_ID}:item_id>/inbound", methods=["POST"])
+@blp.route("/admin/promo-items/<int:item_id>/inbound", methods=["POST"])
 @idempotent
 @blp.arguments(InboundSchema)
 @blp.response(201, MovementSchema)

@@ -1,7 +1,7 @@
 """Retailer endpoints: admin create, list and CSV import; the staff list near a point or by search."""
 from ..api import Blueprint
 from ..auth.decorators import roles
-from ..schema_fields import URL_ID, ImportResultSchema
+from ..schema_fields import ImportResultSchema
 from ..errors import ErrorSchema
 from ..http import accepts
 from ..pagination import page_schema
@@ -40,14 +40,14 @@ def admin_create_retailer(body):
     return service.create_retailer(body)
 
 
-@blp.route(f"/admin/retailers/<{URL_ID}:retailer_id>", methods=["GET"])
+@blp.route("/admin/retailers/<int:retailer_id>", methods=["GET"])
 @blp.response(200, AdminRetailerSchema)
 @roles("admin")
 def admin_get_retailer(retailer_id):
     return service.get_retailer(retailer_id)
 
 
-@blp.route(f"/admin/retailers/<{URL_ID}:retailer_id>", methods=["PATCH"])
+@blp.route("/admin/retailers/<int:retailer_id>", methods=["PATCH"])
 @blp.arguments(RetailerPatchSchema)
 @blp.response(200, AdminRetailerSchema)
 @blp.alt_response(404, schema=ErrorSchema)

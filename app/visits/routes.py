@@ -3,7 +3,6 @@ from flask import g
 
 from ..api import Blueprint
 from ..auth.decorators import roles
-from ..schema_fields import URL_ID
 from ..errors import ErrorSchema
 from ..http import accepts
 from ..pagination import page_schema
@@ -36,7 +35,7 @@ def my_visits(query):
     return service.list_visits(staff_id=g.caller.id, **query)
 
 
-@blp.route(f"/staff/visits/<{URL_ID}:visit_id>", methods=["GET"])
+@blp.route("/staff/visits/<int:visit_id>", methods=["GET"])
 @blp.response(200, VisitSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="Not found, or another staff member's")
 @roles("staff")
@@ -44,7 +43,7 @@ def my_visit(visit_id):
     return service.get_visit(visit_id, g.caller.id)
 
 
-@blp.route(f"/staff/visits/<{URL_ID}:visit_id>/observations", methods=["POST"])
+@blp.route("/staff/visits/<int:visit_id>/observations", methods=["POST"])
 @blp.arguments(ObservationInSchema(many=True))
 @blp.response(201, ObservationListSchema)
 @blp.alt_response(404, schema=ErrorSchema)
@@ -54,7 +53,7 @@ def add_observations(items, visit_id):
     return {"items": service.add_observations(staff_id=g.caller.id, visit_id=visit_id, items=items)}
 
 
-@blp.route(f"/staff/visits/<{URL_ID}:visit_id>/checkout", methods=["POST"])
+@blp.route("/staff/visits/<int:visit_id>/checkout", methods=["POST"])
 @json_or_multipart(blp, CheckoutSchema)
 @blp.response(200, VisitSchema)
 @blp.alt_response(404, schema=ErrorSchema)
@@ -115,7 +114,7 @@ def admin_visits(query):
     return service.list_visits(**query)
 
 
-@blp.route(f"/admin/visits/<{URL_ID}:visit_id>", methods=["GET"])
+@blp.route("/admin/visits/<int:visit_id>", methods=["GET"])
 @blp.response(200, VisitSchema)
 @blp.alt_response(404, schema=ErrorSchema)
 @roles("admin")
