@@ -60,7 +60,10 @@ def live_server(app):
 
 @pytest.fixture
 def page(browser, live_server, request):
-    context = browser.new_context(base_url=live_server, viewport=LAPTOP, locale="zh-CN", accept_downloads=True)
+    # Reduced motion: the console then draws no transitions, so a position read right after a resize or a
+    # click is the final one, not a frame of the slide-in.
+    context = browser.new_context(base_url=live_server, viewport=LAPTOP, locale="zh-CN", accept_downloads=True,
+                                  reduced_motion="reduce")
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
@@ -110,7 +113,6 @@ def test_dashboard_shows_figures_and_charts_on_laptop_and_tablet(page, admin, me
     assert not page.locator("#sidenav").is_visible() or page.locator("#sidenav").bounding_box()["x"] < 0
     page.click(".menu-toggle")
     expect(page.locator("#sidenav")).to_have_class(re.compile(r"\bopen\b"))
-    page.wait_for_timeout(400)  # the slide-in transition (wait_for_function would need eval, which CSP forbids)
     assert page.locator("#sidenav").bounding_box()["x"] >= 0
     shot(page, "dashboard-tablet-menu")
     # A served page is a link; one whose feature is not merged yet shows disabled (a span, never a link).
