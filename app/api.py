@@ -1,7 +1,7 @@
 """The flask-smorest Api: one OpenAPI document for every blueprint, errors in the API.md envelope."""
 import re
 
-from flask import current_app, request, send_from_directory
+from flask import request, send_from_directory
 from flask_smorest import Api as _Api, Blueprint
 from werkzeug.routing import IntegerConverter
 

@@ -49,41 +49,66 @@ def _guard_body():
         raise UnsupportedMediaType()
 
 
-def _find_nul(value, path=""):
-    """The key path of the first string holding a NUL character, or None."""
-    if isinstance(value, str):
-        return path or "_body" if "\x00" in value else None
-    if isinstance(value, dict):
-        items = value.items()
-    elif isinstance(value, list):
-        items = ((str(i), v) for i, v in enumerate(value))
-    else:
-        return None
-    for key, item in items:
-        found = ("\x00" in str(key) and (path or "_body")) or _find_nul(item, key if not path else f"{path}.{key}")
-        if found:
-            return found
+# NUL (PostgreSQL cannot store it in text) and lone UTF-16 surrogates (JSON's "\ud800" escapes: valid JSON
+# syntax, but no Unicode text, so neither the database nor a password hash can take them).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _find_unstorable(value):
+    """The key path of the first string (key or value) holding unstorable text, or None.
+
+    Walks with a stack, not recursion: a body nested a thousand levels deep must not exhaust Python's stack."""
+    stack = [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if _UNSTORABLE.search(item):
+                return path or "_body"
+            continue
+        if isinstance(item, dict):
+            children = item.items()
+        elif isinstance(item, list):
+            children = ((str(i), v) for i, v in enumerate(item))
+        else:
+            continue
+        for key, child in children:
+            if _UNSTORABLE.search(str(key)):
+                return path or "_body"
+            stack.append((key if not path else f"{path}.{key}", child))
     return None
 
 
-def _refuse_nul():
-    """PostgreSQL cannot store NUL in text, and no real input carries one: refuse it up front, in any field of
-    the query string, a form or a JSON body, instead of letting the database fail later."""
+def _json_body():
+    """The parsed JSON body (None when absent or malformed: the schemas answer that). A body nested past Python's
+    recursion limit is malformed too, said here, since the JSON decoder fails with RecursionError, not ValueError."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        from flask_babel import gettext
+
+        from .errors import ApiError
+
+        raise ApiError(gettext("The request body is nested too deeply."), code="MALFORMED_JSON") from None
+
+
+def _refuse_unstorable_text():
+    """Refuse NUL and lone surrogates up front, in any field of the query string, a form or a JSON body, with a
+    422 naming the field, instead of letting the database or a hash fail later with a 500."""
     if not request.path.startswith("/api/"):
         return
     sources = [request.args.to_dict(flat=False)]
     if request.mimetype == "application/json":
-        sources.append(request.get_json(silent=True))
+        sources.append(_json_body())
     elif request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         sources.append(request.form.to_dict(flat=False))
     for source in sources:
-        where = _find_nul(source)
+        where = _find_unstorable(source)
         if where:
-            from flask_babel import lazy_gettext as _l
+            from flask_babel import gettext
 
             from .errors import ValidationFailed
 
-            raise ValidationFailed({where.split(".")[0]: [str(_l("Control characters are not allowed."))]})
+            raise ValidationFailed({where.split(".")[0]: [gettext("Control characters are not allowed.")]})
 
 
 def _tag_response(response):
@@ -102,7 +127,7 @@ class _RequestIdFilter(logging.Filter):
 def init_body_guard(app):
     """Registered after authentication, so an anonymous caller learns nothing from body checks."""
     app.before_request(_guard_body)
-    app.before_request(_refuse_nul)
+    app.before_request(_refuse_unstorable_text)
 
 
 def init_app(app):

@@ -5,11 +5,12 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
 from .extensions import db
+from .schema_fields import Integer
 
 
 class PageQuery(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 @cache
@@ -18,9 +19,9 @@ def page_schema(item_schema):
     name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
     return type(name, (Schema,), {
         "items": fields.List(fields.Nested(item_schema), required=True),
-        "page": fields.Integer(required=True),
-        "per_page": fields.Integer(required=True),
-        "total": fields.Integer(required=True),
+        "page": Integer(required=True),
+        "per_page": Integer(required=True),
+        "total": Integer(required=True),
     })
 
 

@@ -5,9 +5,10 @@ integer overflow in the database driver (a 500). Money comes in as a number or a
 Decimal with 2 places that fits Numeric(10, 2); it goes out as a string ("45.00", API.md).
 """
 import unicodedata
+from datetime import date
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, validate
 
 MAX_ID = 2**31 - 1
@@ -18,13 +19,39 @@ _LINE_BREAKS = {"\n", "\r", "\t"}
 def Id(**kwargs):
     """A reference to a row by its integer id (PostgreSQL INTEGER: larger is a 422, not a driver overflow)."""
     kwargs.setdefault("validate", validate.Range(min=1, max=MAX_ID))
-    return fields.Integer(**kwargs)
+    return Integer(**kwargs)
+
+
+# Dates a caller may give: wide enough for any real plan, birth or record; narrow enough that date arithmetic
+# (a week before, a year after) never leaves Python's calendar, which would be a 500.
+MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2099, 12, 31)
+
+
+class Date(fields.Date):
+    """An ISO date between 2000-01-01 and 2099-12-31."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not MIN_DATE <= day <= MAX_DATE:
+            raise ValidationError(gettext("Must be a date between 2000-01-01 and 2099-12-31."))
+        return day
+
+
+class Integer(fields.Integer):
+    """A whole number: 2 and "2" are taken, 2.5 is refused (marshmallow would quietly truncate it to 2)."""
+
+    def _validated(self, value):
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        if isinstance(value, str) and not value.strip().lstrip("+-").isascii():
+            raise self.make_error("invalid", input=value)  # int() takes "²" or Arabic-Indic digits
+        return super()._validated(value)
 
 
 def _money_range(value):
     # A plain function, not validate.Range: apispec would print a Decimal bound as a string, which is not OpenAPI.
     if not Decimal(0) <= value <= MAX_MONEY:
-        raise ValidationError(_l("Must be between 0 and 99999999.99."))
+        raise ValidationError(gettext("Must be between 0 and 99999999.99."))
 
 
 def Money(**kwargs):
@@ -53,19 +80,19 @@ class Text(fields.String):
         text = unicodedata.normalize("NFC", super()._deserialize(value, attr, data, **kwargs)).strip()
         allowed = _LINE_BREAKS if self.multiline else set()
         if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text):
-            raise ValidationError(_l("Control characters are not allowed."))
+            raise ValidationError(gettext("Control characters are not allowed."))
         return text
 
 
 class LineErrorSchema(Schema):
     """One refused line of an uploaded file (CSV imports report every bad line by number)."""
 
-    line = fields.Integer(required=True)
+    line = Integer(required=True)
     message = fields.String(required=True)
 
 
 class ImportResultSchema(Schema):
     """API.md's import answer: how many rows went in, and what was wrong with the others."""
 
-    imported = fields.Integer(required=True)
+    imported = Integer(required=True)
     errors = fields.List(fields.Nested(LineErrorSchema), required=True)

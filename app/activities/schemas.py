@@ -2,13 +2,21 @@
 import json
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from flask_babel import gettext
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    validate,
+    validates,
+    validates_schema,
+)
 
-from ..schema_fields import Id, Money, MoneyOut
 from ..regions import get as get_region
+from ..schema_fields import Date, Id, Integer, Money, MoneyOut
 from ..uploads import PhotoUrls
 from .models import TYPES
+
 
 def Ids():
     return fields.List(Id(), load_default=list, validate=validate.Length(max=1000))
@@ -18,8 +26,8 @@ class ActivityInSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     type = fields.String(required=True, validate=validate.OneOf(TYPES), metadata={"enum": list(TYPES)})
     region_code = fields.String(required=True, metadata={"description": "county, city or province code"})
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(required=True)
+    starts_on = Date(required=True)
+    ends_on = Date(required=True)
     strategy = fields.String(allow_none=True, validate=validate.Length(max=2000))
     standard = fields.String(allow_none=True, validate=validate.Length(max=2000),
                              metadata={"description": "标准: what the activity must achieve"})
@@ -31,26 +39,26 @@ class ActivityInSchema(Schema):
     @validates("region_code")
     def _region(self, value, **_):
         if get_region(value) is None:
-            raise ValidationError(_l("Unknown region code (GB/T 2260)."))
+            raise ValidationError(gettext("Unknown region code (GB/T 2260)."))
 
     @validates_schema
     def _dates(self, data, **_):
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            raise ValidationError(_l("The activity cannot end before it starts."), field_name="ends_on")
+            raise ValidationError(gettext("The activity cannot end before it starts."), field_name="ends_on")
 
 
 class RefSchema(Schema):
-    id = fields.Integer(required=True)
+    id = Integer(required=True)
     name = fields.String(required=True)
 
 
 class ActivitySchema(Schema):
-    id = fields.Integer(required=True)
+    id = Integer(required=True)
     name = fields.String(required=True)
     type = fields.String(required=True, metadata={"enum": list(TYPES)})
     region_code = fields.String(required=True)
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(required=True)
+    starts_on = Date(required=True)
+    ends_on = Date(required=True)
     strategy = fields.String(allow_none=True)
     standard = fields.String(allow_none=True)
     item_budget = MoneyOut(required=True)
@@ -62,7 +70,7 @@ class ActivitySchema(Schema):
 
 class ItemUseSchema(Schema):
     item_id = Id(required=True)
-    quantity = fields.Integer(required=True, validate=validate.Range(min=1, max=1_000_000))
+    quantity = Integer(required=True, validate=validate.Range(min=1, max=1_000_000))
     kind = fields.String(load_default="distribution", validate=validate.OneOf(["distribution", "consumption"]))
 
 
@@ -76,34 +84,34 @@ class ItemsUsedField(fields.List):
             try:
                 value = json.loads(value)
             except ValueError:
-                raise ValidationError(_l("Give items as a JSON list.")) from None
+                raise ValidationError(gettext("Give items as a JSON list.")) from None
         return super()._deserialize(value, attr, data, **kwargs)
 
 
 class RecordInSchema(Schema):
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
-    attendees = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100_000))
-    packs_sold = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000))
+    attendees = Integer(load_default=0, validate=validate.Range(min=0, max=100_000))
+    packs_sold = Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000))
     items = ItemsUsedField(fields.Nested(ItemUseSchema), load_default=list, validate=validate.Length(max=50),
                            metadata={"description": "promo items used: each becomes a stock movement "
                                                     "(distribution by default) from your stock"})
 
 
 class ItemUsedSchema(Schema):
-    movement_id = fields.Integer(attribute="id", required=True)
-    item_id = fields.Integer(required=True)
+    movement_id = Integer(attribute="id", required=True)
+    item_id = Integer(required=True)
     name = fields.String(attribute="item.name", required=True)
     kind = fields.String(required=True)
-    quantity = fields.Integer(required=True)
+    quantity = Integer(required=True)
 
 
 class RecordSchema(Schema):
-    id = fields.Integer(required=True)
-    activity_id = fields.Integer(required=True)
-    staff_id = fields.Integer(required=True)
+    id = Integer(required=True)
+    activity_id = Integer(required=True)
+    staff_id = Integer(required=True)
     note = fields.String(allow_none=True)
-    attendees = fields.Integer(required=True)
-    packs_sold = fields.Integer(required=True)
+    attendees = Integer(required=True)
+    packs_sold = Integer(required=True)
     photo_urls = PhotoUrls()
     items_used = fields.List(fields.Nested(ItemUsedSchema), required=True)
     created_at = fields.DateTime(required=True)
@@ -116,19 +124,19 @@ class RecordListSchema(Schema):
 class WindowSchema(Schema):
     starts_at = fields.DateTime(required=True)
     ends_at = fields.DateTime(required=True)
-    scans = fields.Integer(required=True)
-    new_members = fields.Integer(required=True)
+    scans = Integer(required=True)
+    new_members = Integer(required=True)
 
 
 class ItemCostSchema(Schema):
-    item_id = fields.Integer(required=True)
+    item_id = Integer(required=True)
     name = fields.String(required=True)
-    quantity = fields.Integer(required=True)
+    quantity = Integer(required=True)
     cost = MoneyOut(required=True)
 
 
 class EffectSchema(Schema):
-    activity_id = fields.Integer(required=True)
+    activity_id = Integer(required=True)
     region_codes = fields.List(fields.String(), required=True,
                                metadata={"description": "the area compared: the activity's region and its "
                                                         "retailers' regions"})
@@ -141,6 +149,6 @@ class EffectSchema(Schema):
     item_budget = MoneyOut(required=True)
     budget_used = fields.Float(allow_none=True, metadata={"description": "items_cost / item_budget"})
     cost_per_new_member = MoneyOut(allow_none=True)
-    records = fields.Integer(required=True)
-    attendees = fields.Integer(required=True)
-    packs_sold = fields.Integer(required=True)
+    records = Integer(required=True)
+    attendees = Integer(required=True)
+    packs_sold = Integer(required=True)

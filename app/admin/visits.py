@@ -1,7 +1,7 @@
 """Visits (拜访): the list of visits, visit plans for a staff member, store and day, and plan vs actual
 per staff member for a week (app/visits/service.py)."""
 from flask import flash, g, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, IntegerField, SelectField, StringField
@@ -31,7 +31,7 @@ def check_week(_form, field):
         try:
             week_bounds(field.data.strip())
         except ValueError:
-            raise ValidationError(_l("Write the week as 2026-W47.")) from None
+            raise ValidationError(gettext("Write the week as 2026-W47.")) from None
 
 
 def staff_choices(blank):

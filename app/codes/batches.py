@@ -1,12 +1,11 @@
 """Code batches (喷码批次): generated ones are one row however many codes they hold; imported ones keep a
 keyed hash per code. Export streams codes from the codec, never from the database."""
-import csv
-import io
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
+from .. import csvtext
 from ..db import transaction
 from ..errors import ApiError, Conflict, NotFound, ValidationFailed
 from ..extensions import db
@@ -116,7 +115,7 @@ def import_batch(*, sku, text, valid_from=None, valid_until=None, note=None, cre
     _window(valid_from, valid_until)
     product = by_sku(sku)
     report, seen = ImportReport(None), {}
-    rows = csv.reader(io.StringIO(text))
+    rows = csvtext.rows(text)
     for line_no, row in enumerate(rows, start=1):
         if line_no > MAX_IMPORT_LINES:
             raise ValidationFailed({"file": [_("At most %(n)s lines per file.", n=MAX_IMPORT_LINES)]})

@@ -1,11 +1,12 @@
 """Scanning, code-batch and earning-rule shapes (API.md "Pack codes and scanning")."""
 from datetime import timezone
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..pagination import PageQuery
-from ..schema_fields import ImportResultSchema, LineErrorSchema, Text
+from ..schema_fields import ImportResultSchema, Integer, LineErrorSchema, Text
 from ..timeutil import LOCAL_TZ
 from .batches import MAX_GENERATED
 from .models import RULE_KINDS
@@ -15,7 +16,7 @@ from .service import mask_code
 
 def Id(**kw):
     """A row id: bounded to the database's INTEGER, so a huge number is a 422, not an overflow in the driver."""
-    return fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), **kw)
+    return Integer(validate=validate.Range(min=1, max=2**31 - 1), **kw)
 
 
 class When(fields.AwareDateTime):
@@ -32,7 +33,7 @@ class When(fields.AwareDateTime):
         except OverflowError:
             moment = None
         if moment is None or not 2000 <= moment.year < 2100:
-            raise ValidationError(_l("Must be a time between 2000 and 2100."))
+            raise ValidationError(gettext("Must be a time between 2000 and 2100."))
         return moment
 
 
@@ -45,23 +46,23 @@ class ScanBodySchema(Schema):
 
 
 class ProductRefSchema(Schema):
-    id = fields.Integer(required=True)
+    id = Integer(required=True)
     name = fields.String(required=True)
 
 
 class ScanResultSchema(Schema):
-    scan_id = fields.Integer(required=True)
-    points_awarded = fields.Integer(required=True)
-    balance = fields.Integer(required=True)
+    scan_id = Integer(required=True)
+    points_awarded = Integer(required=True)
+    balance = Integer(required=True)
     product = fields.Nested(ProductRefSchema, required=True)
 
 
 class MyScanSchema(Schema):
-    scan_id = fields.Integer(required=True, attribute="id")
+    scan_id = Integer(required=True, attribute="id")
     code = fields.Function(lambda scan: mask_code(scan.code), required=True, metadata={"type": "string",
                                                                                          "example": "J7QK****3BDY"})
     product = fields.Nested(ProductRefSchema, required=True)
-    points_awarded = fields.Integer(required=True)
+    points_awarded = Integer(required=True)
     created_at = fields.DateTime(required=True)
 
 
@@ -69,7 +70,7 @@ class MyScanSchema(Schema):
 
 class BatchCreateSchema(Schema):
     sku = Text(32, required=True)
-    count = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_GENERATED))
+    count = Integer(required=True, validate=validate.Range(min=1, max=MAX_GENERATED))
     valid_from = When()
     valid_until = When()
     note = Text(200, min_length=0, allow_none=True)
@@ -89,11 +90,11 @@ class BatchImportFileSchema(Schema):
 
 
 class BatchSchema(Schema):
-    id = fields.Integer(required=True)
+    id = Integer(required=True)
     sku = fields.String(required=True, attribute="product.sku")
     product = fields.Nested(ProductRefSchema, required=True)
     source = fields.String(required=True, metadata={"enum": ["generated", "imported"]})
-    count = fields.Integer(required=True)
+    count = Integer(required=True)
     status = fields.String(required=True, metadata={"enum": ["active", "voided"]})
     valid_from = fields.DateTime(allow_none=True)
     valid_until = fields.DateTime(allow_none=True)
@@ -111,7 +112,7 @@ class BatchListQuery(PageQuery):
 
 
 class ProofsQuery(Schema):
-    count = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PROOFS))
+    count = Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PROOFS))
 
 
 class QrQuery(Schema):
@@ -122,7 +123,7 @@ class QrQuery(Schema):
 
 def _rule_value(value):
     if not 0 < value <= 1000:
-        raise ValidationError(_l("Must be more than 0 and at most 1000."))
+        raise ValidationError(gettext("Must be more than 0 and at most 1000."))
 
 
 class RuleBodySchema(Schema):
@@ -146,7 +147,7 @@ class RuleUpdateSchema(RuleBodySchema):
 
 
 class RuleSchema(RuleBodySchema):
-    id = fields.Integer(required=True)
+    id = Integer(required=True)
     status = fields.String(required=True, metadata={"enum": ["active", "retired"]})
     created_at = fields.DateTime(required=True)
 

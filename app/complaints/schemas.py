@@ -1,7 +1,7 @@
 """Complaint shapes (API.md), with the admin view showing who handles it."""
 from marshmallow import Schema, fields, validate
 
-from ..schema_fields import Id, Text
+from ..schema_fields import Id, Integer, Text
 from .models import KINDS, STATUSES
 
 
@@ -13,21 +13,21 @@ class ComplaintCreateSchema(Schema):
 
 
 class ComplaintSchema(Schema):
-    id = fields.Integer(required=True)
+    id = Integer(required=True)
     kind = fields.String(required=True, metadata={"enum": list(KINDS)})
     content = fields.String(required=True)
     status = fields.String(required=True, metadata={"enum": list(STATUSES)})
     result = fields.String(allow_none=True)
-    reward_points = fields.Integer(required=True)
+    reward_points = Integer(required=True)
     created_at = fields.DateTime(required=True)
 
 
 class AdminComplaintSchema(ComplaintSchema):
-    member_id = fields.Integer(required=True)
-    product_id = fields.Integer(allow_none=True)
+    member_id = Integer(required=True)
+    product_id = Integer(allow_none=True)
     pack_code = fields.String(allow_none=True)
-    assignee_id = fields.Integer(allow_none=True)
-    handled_by = fields.Integer(allow_none=True)
+    assignee_id = Integer(allow_none=True)
+    handled_by = Integer(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
 
 
@@ -40,7 +40,7 @@ class AnswerSchema(Schema):
 
 
 class ResolveSchema(AnswerSchema):
-    reward_points = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100_000))
+    reward_points = Integer(load_default=0, validate=validate.Range(min=0, max=100_000))
 
 
 class AdminComplaintQuery(Schema):

@@ -1,30 +1,31 @@
 """Gift shapes (API.md): the member's view, and the admin's with stock and status."""
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..schema_fields import Text
 from ..media import public_url
+from ..schema_fields import Date, Integer, Text
 from .models import GIFT_STATUSES, STOCK_MOVE_KINDS
 
 
 class GiftSchema(Schema):
-    id = fields.Integer(required=True)
+    id = Integer(required=True)
     name = fields.String(required=True)
     category = fields.String(required=True)
     description = fields.String(allow_none=True)
-    points_cost = fields.Integer(required=True)
+    points_cost = Integer(required=True)
     in_stock = fields.Boolean(required=True)
-    per_member_limit = fields.Integer(allow_none=True)
+    per_member_limit = Integer(allow_none=True)
     image_url = fields.Function(lambda g: public_url(g.image_path) if g.image_path else None, allow_none=True,
                                 metadata={"type": "string", "nullable": True})
     thumb_url = fields.Function(lambda g: public_url(g.thumb_path) if g.thumb_path else None, allow_none=True,
                                 metadata={"type": "string", "nullable": True})
-    valid_from = fields.Date(allow_none=True)
-    valid_until = fields.Date(allow_none=True)
+    valid_from = Date(allow_none=True)
+    valid_until = Date(allow_none=True)
 
 
 class AdminGiftSchema(GiftSchema):
-    stock = fields.Integer(required=True)
+    stock = Integer(required=True)
     status = fields.String(required=True, metadata={"enum": list(GIFT_STATUSES)})
     created_at = fields.DateTime(required=True)
 
@@ -33,19 +34,19 @@ class GiftFieldsSchema(Schema):
     name = Text(required=True, validate=validate.Length(min=1, max=100))
     category = Text(required=True, validate=validate.Length(min=1, max=32))
     description = Text(multiline=True, allow_none=True, validate=validate.Length(max=2000))
-    points_cost = fields.Integer(required=True, validate=validate.Range(min=1, max=10_000_000))
-    per_member_limit = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=10_000))
-    valid_from = fields.Date(allow_none=True)
-    valid_until = fields.Date(allow_none=True)
+    points_cost = Integer(required=True, validate=validate.Range(min=1, max=10_000_000))
+    per_member_limit = Integer(allow_none=True, validate=validate.Range(min=1, max=10_000))
+    valid_from = Date(allow_none=True)
+    valid_until = Date(allow_none=True)
 
     @validates_schema
     def _window(self, data, **_):
         if data.get("valid_from") and data.get("valid_until") and data["valid_until"] < data["valid_from"]:
-            raise ValidationError(_l("Must not be before valid_from."), field_name="valid_until")
+            raise ValidationError(gettext("Must not be before valid_from."), field_name="valid_until")
 
 
 class GiftCreateSchema(GiftFieldsSchema):
-    stock = fields.Integer(required=True, validate=validate.Range(min=0, max=10_000_000))
+    stock = Integer(required=True, validate=validate.Range(min=0, max=10_000_000))
 
 
 class GiftUpdateSchema(GiftFieldsSchema):
@@ -57,19 +58,19 @@ class GiftUpdateSchema(GiftFieldsSchema):
 
 
 class StockAdjustSchema(Schema):
-    delta = fields.Integer(required=True, validate=[validate.Range(min=-10_000_000, max=10_000_000),
+    delta = Integer(required=True, validate=[validate.Range(min=-10_000_000, max=10_000_000),
                                                     validate.NoneOf([0], error=_l("Must not be zero."))])
     reason = Text(required=True, validate=validate.Length(min=1, max=200))
 
 
 class StockMoveSchema(Schema):
-    id = fields.Integer(required=True)
-    delta = fields.Integer(required=True)
-    stock_after = fields.Integer(required=True)
+    id = Integer(required=True)
+    delta = Integer(required=True)
+    stock_after = Integer(required=True)
     kind = fields.String(required=True, metadata={"enum": list(STOCK_MOVE_KINDS)})
     ref = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
-    staff_id = fields.Integer(allow_none=True)
+    staff_id = Integer(allow_none=True)
     created_at = fields.DateTime(required=True)
 
 

@@ -3,14 +3,14 @@ from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
 
-from ..schema_fields import Text
 from ..members.schemas import AdminMemberSchema
+from ..schema_fields import Date, Integer, Text
 
 
 class MemberLevelSchema(Schema):
     code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,31}$"))
     name = Text(required=True, validate=validate.Length(min=1, max=32))
-    min_points = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000_000))
+    min_points = Integer(required=True, validate=validate.Range(min=0, max=100_000_000))
     multiplier = fields.Decimal(required=True, places=2, as_string=True,
                                 validate=lambda value: Decimal("0.01") <= value <= Decimal("99.99"),
                                 metadata={"type": "string", "example": "1.50", "pattern": r"^\d{1,2}(\.\d{1,2})?$",
@@ -32,7 +32,7 @@ class SetLevelSchema(Schema):
 
 
 class SetValiditySchema(Schema):
-    valid_until = fields.Date(required=True)
+    valid_until = Date(required=True)
     reason = Text(required=True, validate=validate.Length(min=1, max=200))
 
 
@@ -41,32 +41,32 @@ class LifecycleMemberSchema(AdminMemberSchema):
 
 
 class RecordedChangeSchema(Schema):
-    id = fields.Integer(required=True)
+    id = Integer(required=True)
     source = fields.String(required=True, metadata={"enum": ["auto", "admin"]})
     reason = fields.String(allow_none=True)
-    staff_id = fields.Integer(allow_none=True)
+    staff_id = Integer(allow_none=True)
     created_at = fields.DateTime(required=True)
 
 
 class LevelChangeSchema(RecordedChangeSchema):
     from_code = fields.String(required=True)
     to_code = fields.String(allow_none=True)
-    earned_points = fields.Integer(allow_none=True)
+    earned_points = Integer(allow_none=True)
 
 
 class ValidityChangeSchema(RecordedChangeSchema):
-    from_date = fields.Date(required=True)
-    to_date = fields.Date(required=True)
+    from_date = Date(required=True)
+    to_date = Date(required=True)
 
 
 class ExpiringPointsSchema(Schema):
-    expires_on = fields.Date(required=True, metadata={"description": "Last day these points can be spent"})
-    points = fields.Integer(required=True)
+    expires_on = Date(required=True, metadata={"description": "Last day these points can be spent"})
+    points = Integer(required=True)
     lapsed = fields.Boolean(required=True, metadata={"description": "Past its date, written off by the next "
                                                                     "nightly run"})
 
 
 class PointsSummarySchema(Schema):
-    balance = fields.Integer(required=True)
+    balance = Integer(required=True)
     expiring = fields.List(fields.Nested(ExpiringPointsSchema), required=True)
     next_expiry = fields.Nested(ExpiringPointsSchema, allow_none=True)

@@ -1,5 +1,5 @@
 """Member endpoints: sign-up, own profile, photo, password; admin view, lock and unlock."""
-from flask import current_app, g, request
+from flask import current_app, g
 
 from ..api import Blueprint
 from ..auth.decorators import public, roles

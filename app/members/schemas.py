@@ -1,10 +1,24 @@
 """Member input and output shapes (API.md), with the admin view showing more."""
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    validate,
+    validates,
+    validates_schema,
+)
 
-from .models import INCOME_BANDS, OCCUPATIONS, PREFERRED_CATEGORIES, PRICE_TIERS
-from .validators import check_password, check_region_code, normalize_phone, normalize_real_name
 from ..media import public_url
+from ..schema_fields import Date, Integer
+from .models import INCOME_BANDS, OCCUPATIONS, PREFERRED_CATEGORIES, PRICE_TIERS
+from .validators import (
+    check_password,
+    check_region_code,
+    normalize_phone,
+    normalize_real_name,
+)
 
 
 class PhoneField(fields.String):
@@ -36,7 +50,7 @@ class SignUpSchema(Schema):
     @validates("consent")
     def _consent(self, value, **_):
         if value is not True:
-            raise ValidationError(_l("Consent is required to join."))
+            raise ValidationError(gettext("Consent is required to join."))
 
     @validates_schema
     def _password(self, data, **_):
@@ -71,14 +85,14 @@ class LevelSchema(Schema):
 
 
 class MemberSchema(Schema):
-    id = fields.Integer(required=True)
+    id = Integer(required=True)
     phone = fields.String(required=True, attribute="masked_phone", metadata={"example": "138****8000"})
     real_name = fields.String(required=True)
     gender = fields.String(required=True, metadata={"enum": ["M", "F"]})
-    birth_date = fields.Date(required=True)
+    birth_date = Date(required=True)
     level = fields.Nested(LevelSchema, required=True)
-    points_balance = fields.Integer(required=True)
-    valid_until = fields.Date(required=True)
+    points_balance = Integer(required=True)
+    valid_until = Date(required=True)
     referral_code = fields.String(required=True)
     photo_url = fields.Method("_photo_url", allow_none=True, metadata={"type": "string", "nullable": True})
     profile = fields.Method("_profile", metadata={"type": "object"})
@@ -96,7 +110,7 @@ class AdminMemberSchema(MemberSchema):
     status = fields.String(required=True, metadata={"enum": ["active", "locked"]})
     lock_reason = fields.String(allow_none=True)
     id_number_masked = fields.String(required=True)
-    referrer_id = fields.Integer(allow_none=True)
+    referrer_id = Integer(allow_none=True)
     consent_at = fields.DateTime(required=True)
     consent_version = fields.String(required=True)
 
@@ -105,7 +119,7 @@ class SignUpResultSchema(Schema):
     member = fields.Nested(MemberSchema, required=True)
     access_token = fields.String(required=True)
     token_type = fields.String(required=True, metadata={"example": "Bearer"})
-    expires_in = fields.Integer(required=True)
+    expires_in = Integer(required=True)
 
 
 class PasswordChangeSchema(Schema):

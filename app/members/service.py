@@ -1,6 +1,6 @@
 """Member use cases: sign up, profile, photo, password, lock. Each owns its transaction."""
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from ..auth import tokens
 from ..auth.passwords import hash_password, verify_password
 from ..db import transaction, utcnow, violated_constraint
-from ..errors import ApiError, Conflict, NotFound, Unauthenticated, ValidationFailed
+from ..errors import ApiError, Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..media import process_image, storage
 from ..timeutil import local_today

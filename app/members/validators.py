@@ -3,7 +3,7 @@ import re
 import unicodedata
 
 import phonenumbers
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 from marshmallow import ValidationError
 
 from .. import regions
@@ -17,34 +17,34 @@ def normalize_phone(raw: str) -> str:
     try:
         number = phonenumbers.parse(raw, "CN")
     except phonenumbers.NumberParseException:
-        raise ValidationError(_l("Enter a mainland China mobile number.")) from None
+        raise ValidationError(gettext("Enter a mainland China mobile number.")) from None
     mobile = phonenumbers.number_type(number) in (phonenumbers.PhoneNumberType.MOBILE,
                                                    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
     if number.country_code != 86 or not phonenumbers.is_valid_number(number) or not mobile:
-        raise ValidationError(_l("Enter a mainland China mobile number."))
+        raise ValidationError(gettext("Enter a mainland China mobile number."))
     return phonenumbers.national_significant_number(number)
 
 
 def check_password(password: str, phone: str | None = None) -> None:
     if len(password) < 8:
-        raise ValidationError(_l("The password needs at least 8 characters."))
+        raise ValidationError(gettext("The password needs at least 8 characters."))
     if len(password) > 128:
-        raise ValidationError(_l("The password may have at most 128 characters."))
+        raise ValidationError(gettext("The password may have at most 128 characters."))
     if password.isdigit():
-        raise ValidationError(_l("The password cannot be digits only."))
+        raise ValidationError(gettext("The password cannot be digits only."))
     if phone and phone in password:
-        raise ValidationError(_l("The password cannot contain the phone number."))
+        raise ValidationError(gettext("The password cannot contain the phone number."))
 
 
 def normalize_real_name(raw: str) -> str:
     name = unicodedata.normalize("NFC", raw).translate(_DOTS).strip()
     name = re.sub(r"\s+", " ", name)
     if not 2 <= len(name) <= 30 or not _NAME.match(name):
-        raise ValidationError(_l("Enter the real name as on the ID card: 2–30 Chinese or Latin letters; "
+        raise ValidationError(gettext("Enter the real name as on the ID card: 2–30 Chinese or Latin letters; "
                                  "a middle dot (·) may separate parts."))
     return name
 
 
 def check_region_code(code: str) -> None:
     if not regions.is_leaf(code):
-        raise ValidationError(_l("Unknown county-level region code (GB/T 2260)."))
+        raise ValidationError(gettext("Unknown county-level region code (GB/T 2260)."))

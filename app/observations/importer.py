@@ -1,13 +1,12 @@
 """Observation import (POST /admin/observations/import): a CSV from the other collection channels
 (smart terminals, phone, SMS). Good lines are imported in one transaction, bad lines reported by number."""
-import csv
-import io
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
+from .. import csvtext
 from ..db import transaction
 from ..errors import ApiError
 from ..extensions import db
@@ -59,7 +58,7 @@ def _read_rows(data):
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BadImportFile(_l("The file is not UTF-8 text.")) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csvtext.rows(text)
     header = next(reader, None)
     if header is None or tuple(h.strip().lower() for h in header) != HEADER:
         raise BadImportFile(_l("The first line must be the header: %(header)s", header=",".join(HEADER)))

@@ -1,12 +1,13 @@
 from marshmallow import Schema, fields
 
+from ..schema_fields import Integer
 from .models import LEDGER_KINDS
 
 
 class LedgerEntrySchema(Schema):
-    id = fields.Integer(required=True)
-    delta = fields.Integer(required=True, metadata={"description": "+ earn / − spend"})
-    balance_after = fields.Integer(required=True)
+    id = Integer(required=True)
+    delta = Integer(required=True, metadata={"description": "+ earn / − spend"})
+    balance_after = Integer(required=True)
     kind = fields.String(required=True, metadata={"enum": list(LEDGER_KINDS)})
     ref = fields.String(allow_none=True)
     note = fields.String(allow_none=True)

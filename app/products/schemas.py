@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from ..pagination import PageQuery
-from ..schema_fields import Money, Text
+from ..schema_fields import Integer, Money, Text
 
 PRICE_CLASSES = {1: "一类", 2: "二类", 3: "三类", 4: "四类", 5: "五类"}
 
@@ -11,19 +11,19 @@ PRICE_CLASSES = {1: "一类", 2: "二类", 3: "三类", 4: "四类", 5: "五类"
 class ProductSchema(Schema):
     """What the app sees (API.md)."""
 
-    id = fields.Integer(required=True)
+    id = Integer(required=True)
     sku = fields.String(required=True)
     name = fields.String(required=True)
     brand = fields.String(required=True)
     pack_price = Money(required=True)
     carton_price = Money(required=True)
-    points_per_pack = fields.Integer(required=True)
+    points_per_pack = Integer(required=True)
 
 
 class AdminProductSchema(ProductSchema):
     guide_price = Money(required=True)
     wholesale_price = Money(required=True)
-    price_class = fields.Integer(allow_none=True)
+    price_class = Integer(allow_none=True)
     price_class_name = fields.Method("_class_name", allow_none=True, metadata={"type": "string", "example": "一类"})
     status = fields.String(required=True, metadata={"enum": ["active", "retired"]})
     created_at = fields.DateTime(required=True)
@@ -41,9 +41,9 @@ class ProductCreateSchema(Schema):
     carton_price = Money(required=True)
     guide_price = Money(required=True, metadata={"description": "指导零售价, per pack"})
     wholesale_price = Money(required=True, metadata={"description": "批发价, per carton"})
-    price_class = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=5),
+    price_class = Integer(allow_none=True, validate=validate.Range(min=1, max=5),
                                  metadata={"description": "1 一类 … 5 五类"})
-    points_per_pack = fields.Integer(load_default=1, validate=validate.Range(min=0, max=10000))
+    points_per_pack = Integer(load_default=1, validate=validate.Range(min=0, max=10000))
 
 
 class ProductUpdateSchema(ProductCreateSchema):

@@ -4,13 +4,11 @@ A location is the warehouse (staff_id NULL) or one staff member. Stock moves onl
 UPDATE … WHERE quantity >= :q RETURNING, with CHECK (quantity >= 0) behind it; every change has its
 movement row in the same transaction, so Σ movements per location == quantity on hand.
 """
-from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import UTCDateTime
 from ..extensions import db
 from ..models_base import TimestampMixin
 from ..retailers.models import _in

@@ -1,34 +1,35 @@
 """Promo-item shapes: items, movements (with the new on-hand quantity), stock and plans."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from ..schema_fields import Id, Money, MoneyOut
 from ..pagination import PageQuery
 from ..regions import get as get_region
+from ..schema_fields import Id, Integer, Money, MoneyOut
 from .models import KINDS, STAFF_KINDS
 
+
 def Quantity():
-    return fields.Integer(required=True, validate=validate.Range(min=1, max=1_000_000))
+    return Integer(required=True, validate=validate.Range(min=1, max=1_000_000))
 
 
 class PromoItemInSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={"example": "打火机"})
     unit = fields.String(required=True, validate=validate.Length(min=1, max=16), metadata={"example": "个"})
     unit_cost = Money(required=True)
-    low_stock_threshold = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000))
-    points_cost = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=10_000_000),
+    low_stock_threshold = Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000))
+    points_cost = Integer(allow_none=True, validate=validate.Range(min=1, max=10_000_000),
                                  metadata={"description": "points a member pays per unit in an exchange (兑换); "
                                                           "none: not exchangeable"})
 
 
 class PromoItemSchema(Schema):
-    id = fields.Integer(required=True)
+    id = Integer(required=True)
     name = fields.String(required=True)
     unit = fields.String(required=True)
     unit_cost = MoneyOut(required=True)
-    points_cost = fields.Integer(allow_none=True)
-    low_stock_threshold = fields.Integer(required=True)
-    warehouse_quantity = fields.Integer(metadata={"description": "on hand in the warehouse"})
+    points_cost = Integer(allow_none=True)
+    low_stock_threshold = Integer(required=True)
+    warehouse_quantity = Integer(metadata={"description": "on hand in the warehouse"})
     low_stock = fields.Boolean(metadata={"description": "warehouse under low_stock_threshold"})
 
 
@@ -56,21 +57,21 @@ class MovementInSchema(Schema):
 
 
 class MovementSchema(Schema):
-    id = fields.Integer(required=True)
+    id = Integer(required=True)
     kind = fields.String(required=True, metadata={"enum": list(KINDS)})
-    item_id = fields.Integer(required=True)
+    item_id = Integer(required=True)
     item_name = fields.String(attribute="item.name", required=True)
-    quantity = fields.Integer(required=True)
-    staff_id = fields.Integer(allow_none=True)
-    activity_id = fields.Integer(allow_none=True)
-    retailer_id = fields.Integer(allow_none=True)
-    member_id = fields.Integer(allow_none=True)
-    points = fields.Integer(allow_none=True, metadata={"description": "points debited (exchange)"})
+    quantity = Integer(required=True)
+    staff_id = Integer(allow_none=True)
+    activity_id = Integer(allow_none=True)
+    retailer_id = Integer(allow_none=True)
+    member_id = Integer(allow_none=True)
+    points = Integer(allow_none=True, metadata={"description": "points debited (exchange)"})
     note = fields.String(allow_none=True)
     created_at = fields.DateTime(required=True)
-    on_hand = fields.Integer(metadata={"description": "new quantity at the mover's location (the staff member's; "
+    on_hand = Integer(metadata={"description": "new quantity at the mover's location (the staff member's; "
                                                       "the warehouse's for inbound); on the answer to a move only"})
-    warehouse_on_hand = fields.Integer(allow_none=True)
+    warehouse_on_hand = Integer(allow_none=True)
 
 
 class MovementQuery(PageQuery):
@@ -84,10 +85,10 @@ class AdminMovementQuery(MovementQuery):
 
 
 class OwnStockSchema(Schema):
-    item_id = fields.Integer(required=True)
+    item_id = Integer(required=True)
     name = fields.String(required=True)
     unit = fields.String(required=True)
-    quantity = fields.Integer(required=True)
+    quantity = Integer(required=True)
 
 
 class OwnStockListSchema(Schema):
@@ -95,11 +96,11 @@ class OwnStockListSchema(Schema):
 
 
 class PromoStockRowSchema(Schema):
-    item_id = fields.Integer(required=True)
+    item_id = Integer(required=True)
     name = fields.String(attribute="item.name", required=True)
     location = fields.Method("_location", metadata={"type": "string", "example": "warehouse"})
-    staff_id = fields.Integer(allow_none=True)
-    quantity = fields.Integer(required=True)
+    staff_id = Integer(allow_none=True)
+    quantity = Integer(required=True)
 
     def _location(self, row):
         return "warehouse" if row.staff_id is None else "staff"
@@ -115,10 +116,10 @@ class StockQuery(Schema):
 
 
 class AuditRowSchema(Schema):
-    item_id = fields.Integer(required=True)
-    staff_id = fields.Integer(allow_none=True)
-    on_hand = fields.Integer(required=True)
-    ledger = fields.Integer(required=True)
+    item_id = Integer(required=True)
+    staff_id = Integer(allow_none=True)
+    on_hand = Integer(required=True)
+    ledger = Integer(required=True)
 
 
 class AuditSchema(Schema):
@@ -130,7 +131,7 @@ class MonthField(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         year, _, month = text.partition("-")
         if not (len(year) == 4 and year.isdigit() and len(month) == 2 and month.isdigit() and 1 <= int(month) <= 12):
-            raise ValidationError(_l("Write the month as 2026-11."))
+            raise ValidationError(gettext("Write the month as 2026-11."))
         return text
 
 
@@ -143,18 +144,18 @@ class PromoPlanInSchema(Schema):
     @validates("region_code")
     def _region(self, value, **_):
         if get_region(value) is None:
-            raise ValidationError(_l("Unknown region code (GB/T 2260)."))
+            raise ValidationError(gettext("Unknown region code (GB/T 2260)."))
 
 
 class PromoPlanSchema(Schema):
-    id = fields.Integer(required=True)
-    item_id = fields.Integer(required=True)
+    id = Integer(required=True)
+    item_id = Integer(required=True)
     item_name = fields.String(attribute="item.name", required=True)
     region_code = fields.String(required=True)
     month = fields.String(required=True)
-    planned = fields.Integer(attribute="quantity", required=True)
-    used = fields.Integer(metadata={"description": "distributed, consumed and exchanged in the region that month"})
-    remaining = fields.Integer()
+    planned = Integer(attribute="quantity", required=True)
+    used = Integer(metadata={"description": "distributed, consumed and exchanged in the region that month"})
+    remaining = Integer()
 
 
 class PromoPlanListSchema(Schema):

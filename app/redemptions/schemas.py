@@ -2,9 +2,9 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..schema_fields import Id, Text
 from ..members.models import mask_phone
 from ..members.schemas import PhoneField
+from ..schema_fields import Id, Integer, Text
 from .models import METHODS, STATUSES
 
 
@@ -25,12 +25,12 @@ class DeliverySchema(Schema):
 
 class RedeemSchema(Schema):
     gift_id = Id(required=True)
-    quantity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100))
+    quantity = Integer(load_default=1, validate=validate.Range(min=1, max=100))
     delivery = fields.Nested(DeliverySchema, required=True)
 
 
 class GiftRefSchema(Schema):
-    id = fields.Integer(required=True)
+    id = Integer(required=True)
     name = fields.String(required=True)
 
 
@@ -42,22 +42,22 @@ def _delivery(redemption):
 
 
 class RedemptionSchema(Schema):
-    id = fields.Integer(required=True)
+    id = Integer(required=True)
     gift = fields.Nested(GiftRefSchema, required=True)
-    quantity = fields.Integer(required=True)
-    points_spent = fields.Integer(required=True)
+    quantity = Integer(required=True)
+    points_spent = Integer(required=True)
     status = fields.String(required=True, metadata={"enum": list(STATUSES)})
     pickup_code = fields.String(allow_none=True)
     delivery = fields.Function(_delivery, metadata={"type": "object", "description":
                                "{method: pickup} or {method: post, name, phone (masked), address, tracking_no}"})
     created_at = fields.DateTime(required=True)
-    balance = fields.Integer(metadata={"description": "The member's balance after redeeming (on create only)"})
+    balance = Integer(metadata={"description": "The member's balance after redeeming (on create only)"})
 
 
 class AdminRedemptionSchema(RedemptionSchema):
-    member_id = fields.Integer(required=True)
+    member_id = Integer(required=True)
     fulfilled_at = fields.DateTime(allow_none=True)
-    fulfilled_by = fields.Integer(allow_none=True)
+    fulfilled_by = Integer(allow_none=True)
     shipped_at = fields.DateTime(allow_none=True)
     cancelled_at = fields.DateTime(allow_none=True)
     cancelled_by = fields.String(allow_none=True)

@@ -1,9 +1,20 @@
 """Retailer shapes (API.md) for the admin API, the CSV import and the staff list."""
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing, validate, validates, validates_schema
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    missing,
+    validate,
+    validates,
+    validates_schema,
+)
 
 from ..members.validators import check_region_code
 from ..pagination import PageQuery
+from ..schema_fields import Integer
 from .models import CUSTOMER_CLASSES, DISTRICT_TYPES, FORMATS, MARKET_TYPES
 
 # The Chinese names field staff and city lists use; the import accepts them as well as the codes.
@@ -53,7 +64,7 @@ class RetailerInSchema(Schema):
     @validates_schema
     def _both_coordinates(self, data, **_):
         if (data.get("lat") is None) != (data.get("lon") is None):
-            raise ValidationError(_l("Give both lat and lon, or neither."), field_name="lat")
+            raise ValidationError(gettext("Give both lat and lon, or neither."), field_name="lat")
 
 
 class RetailerPatchSchema(RetailerInSchema):
@@ -69,7 +80,7 @@ class RetailerPatchSchema(RetailerInSchema):
 
 
 class RetailerSchema(Schema):
-    id = fields.Integer(required=True)
+    id = Integer(required=True)
     licence_no = fields.String(required=True)
     name = fields.String(required=True)
     owner = fields.String(allow_none=True)
@@ -83,7 +94,7 @@ class RetailerSchema(Schema):
     customer_class = fields.String(required=True, metadata={"enum": list(CUSTOMER_CLASSES)})
     is_chain = fields.Boolean(required=True)
     is_sample = fields.Boolean(required=True)
-    distance_m = fields.Integer(metadata={"description": "metres from `near`; only when `near` is given"})
+    distance_m = Integer(metadata={"description": "metres from `near`; only when `near` is given"})
 
 
 class AdminRetailerSchema(RetailerSchema):
@@ -102,15 +113,15 @@ class NearField(fields.String):
         try:
             lat, lon = (float(part) for part in text.split(","))
         except ValueError:
-            raise ValidationError(_l("Write near as lat,lon in degrees.")) from None
+            raise ValidationError(gettext("Write near as lat,lon in degrees.")) from None
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise ValidationError(_l("Coordinates out of range."))
+            raise ValidationError(gettext("Coordinates out of range."))
         return lat, lon
 
 
 class StaffRetailerQuery(PageQuery):
     near = NearField(metadata={"example": "23.1291,113.3240"})
-    radius_m = fields.Integer(load_default=5000, validate=validate.Range(min=1, max=50000),
+    radius_m = Integer(load_default=5000, validate=validate.Range(min=1, max=50000),
                               metadata={"description": "with `near`: how far to look (default 5 km)"})
     q = fields.String(validate=validate.Length(min=1, max=50), metadata={"description": "name, licence, address"})
 

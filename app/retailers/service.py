@@ -1,6 +1,4 @@
 """Retailer use cases: create, find (near a point or by text) and the CSV import of a city's list."""
-import csv
-import io
 from decimal import Decimal
 
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -8,6 +6,7 @@ from marshmallow import ValidationError
 from sqlalchemy import insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import csvtext
 from ..db import transaction
 from ..errors import ApiError, Conflict, NotFound, ValidationFailed
 from ..extensions import db
@@ -134,7 +133,7 @@ def _first_message(messages):
 def parse_import(data: bytes):
     """Validate every row of a retailer CSV. Returns (rows, errors) with errors as {"line", "message"};
     line 1 is the header."""
-    reader = csv.DictReader(io.StringIO(_decode(data), newline=""))
+    reader = csvtext.records(_decode(data))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [name for name in ("licence_no", "name", "region_code") if name not in header]
     if missing:

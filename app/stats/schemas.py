@@ -1,10 +1,24 @@
 """Query strings and answers of the statistics endpoints."""
 from datetime import timedelta
 
-from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
+from flask_babel import gettext
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates,
+    validates_schema,
+)
 
-from ..members.models import INCOME_BANDS, OCCUPATIONS, PREFERRED_CATEGORIES, PRICE_TIERS
+from ..members.models import (
+    INCOME_BANDS,
+    OCCUPATIONS,
+    PREFERRED_CATEGORIES,
+    PRICE_TIERS,
+)
+from ..schema_fields import Date, Integer
 from ..timeutil import local_today
 from .consumption import SCAN_DIMENSIONS
 from .market import GROUPS
@@ -32,7 +46,7 @@ class WeekField(fields.String):
         try:
             parse_week(value)
         except ValueError:
-            raise ValidationError(_l("Must be an ISO week like 2026-W47.")) from None
+            raise ValidationError(gettext("Must be an ISO week like 2026-W47.")) from None
         return value
 
 
@@ -55,7 +69,7 @@ class PeriodQuery(ExportQuery):
         try:
             weeks_of_period(value)
         except ValueError:
-            raise ValidationError(_l("Must be a year (2026), a quarter (2026-Q4) or a month (2026-11).")) from None
+            raise ValidationError(gettext("Must be a year (2026), a quarter (2026-Q4) or a month (2026-11).")) from None
 
 
 class HistoryQuery(ExportQuery):
@@ -69,7 +83,7 @@ class HistoryQuery(ExportQuery):
         if "first" in data and "last" in data:
             weeks = (parse_week(data["last"]) - parse_week(data["first"])).days // 7 + 1
             if not 1 <= weeks <= MAX_HISTORY_WEEKS:
-                raise ValidationError(_l("From 1 to %(n)d weeks, `from` first.", n=MAX_HISTORY_WEEKS),
+                raise ValidationError(gettext("From 1 to %(n)d weeks, `from` first.", n=MAX_HISTORY_WEEKS),
                                       field_name="from")
 
 
@@ -84,14 +98,14 @@ def _indicator_item(extra=None):
     attrs.update(sku=fields.String(required=True),
                  group=fields.String(allow_none=True, required=True,
                                      metadata={"description": "the group's value; null without group_by"}),
-                 retailers=fields.Integer(required=True, metadata={"description": "|R(t)| of the group"}))
+                 retailers=Integer(required=True, metadata={"description": "|R(t)| of the group"}))
     attrs.update(extra or {})
     return attrs
 
 
 IndicatorItemSchema = type("IndicatorItemSchema", (Schema,), _indicator_item())
 PeriodItemSchema = type("PeriodIndicatorItemSchema", (Schema,), _indicator_item({
-    "weeks": fields.Integer(required=True)}))
+    "weeks": Integer(required=True)}))
 
 
 HistoryItemSchema = type("IndicatorHistoryItemSchema", (Schema,), _indicator_item({
@@ -149,17 +163,17 @@ class MemberFilterQuery(Schema):
 
 
 class RangeQuery(Schema):
-    start = fields.Date(data_key="from", metadata={"description": "first local date (default: 29 days before `to`)"})
-    end = fields.Date(data_key="to", metadata={"description": "last local date (default: today, Asia/Shanghai)"})
+    start = Date(data_key="from", metadata={"description": "first local date (default: 29 days before `to`)"})
+    end = Date(data_key="to", metadata={"description": "last local date (default: today, Asia/Shanghai)"})
 
     @post_load
     def _defaults(self, data, **_):
         data.setdefault("end", local_today())
         data.setdefault("start", data["end"] - timedelta(days=29))
         if data["start"] > data["end"]:
-            raise ValidationError(_l("Must not be after `to`."), field_name="from")
+            raise ValidationError(gettext("Must not be after `to`."), field_name="from")
         if (data["end"] - data["start"]).days > MAX_RANGE_DAYS:
-            raise ValidationError(_l("At most %(n)d days.", n=MAX_RANGE_DAYS), field_name="from")
+            raise ValidationError(gettext("At most %(n)d days.", n=MAX_RANGE_DAYS), field_name="from")
         return data
 
 
@@ -178,7 +192,7 @@ class ActivityQuery(MemberFilterQuery, SeriesQuery, ExportQuery):
 class ConsumptionQuery(MemberFilterQuery, RangeQuery, ExportQuery):
     by = fields.String(required=True, validate=validate.OneOf(SCAN_DIMENSIONS))
     sku = fields.String(validate=validate.Length(min=1, max=32))
-    price_class = fields.Integer(validate=validate.Range(min=1, max=5))
+    price_class = Integer(validate=validate.Range(min=1, max=5))
 
 
 class PointsQuery(MemberFilterQuery, SeriesQuery, ExportQuery):
@@ -192,36 +206,36 @@ class RedemptionsQuery(MemberFilterQuery, RangeQuery, ExportQuery):
 
 
 class FraudQuery(RangeQuery, ExportQuery):
-    scans_per_day = fields.Integer(validate=validate.Range(min=1, max=100000),
+    scans_per_day = Integer(validate=validate.Range(min=1, max=100000),
                                    metadata={"description": "default FRAUD_SCANS_PER_DAY"})
-    members_per_ip = fields.Integer(validate=validate.Range(min=2, max=100000),
+    members_per_ip = Integer(validate=validate.Range(min=2, max=100000),
                                     metadata={"description": "default FRAUD_MEMBERS_PER_IP"})
     far_km = fields.Float(validate=validate.Range(min=1, max=10000), metadata={"description": "default FRAUD_FAR_KM"})
 
 
 class CountItemSchema(Schema):
     key = fields.String(allow_none=True, required=True)
-    count = fields.Integer(required=True)
+    count = Integer(required=True)
 
 
 class MembersByResultSchema(Schema):
     dimension = fields.String(required=True)
-    total = fields.Integer(required=True)
+    total = Integer(required=True)
     items = fields.List(fields.Nested(CountItemSchema), required=True)
 
 
 class ActivityItemSchema(Schema):
     period = fields.String(required=True)
-    new = fields.Integer(required=True)
-    scanning = fields.Integer(required=True, metadata={"description": "distinct members who scanned in the period"})
-    active = fields.Integer(required=True, metadata={"description": "members with a scan in the 30 days up to "
+    new = Integer(required=True)
+    scanning = Integer(required=True, metadata={"description": "distinct members who scanned in the period"})
+    active = Integer(required=True, metadata={"description": "members with a scan in the 30 days up to "
                                                                     "the period's last day"})
 
 
 class RangeResultSchema(Schema):
     # The services answer with "from"/"to" keys (Python keywords, hence the field names).
-    start = fields.Date(data_key="from", attribute="from", required=True)
-    end = fields.Date(data_key="to", attribute="to", required=True)
+    start = Date(data_key="from", attribute="from", required=True)
+    end = Date(data_key="to", attribute="to", required=True)
 
 
 class ActivityResultSchema(RangeResultSchema):
@@ -231,8 +245,8 @@ class ActivityResultSchema(RangeResultSchema):
 
 class ConsumptionItemSchema(Schema):
     key = fields.String(allow_none=True, required=True)
-    packs = fields.Integer(required=True)
-    members = fields.Integer(required=True)
+    packs = Integer(required=True)
+    members = Integer(required=True)
     amount = fields.String(required=True, metadata={"description": "yuan at the spec's pack retail price"})
     avg_pack_price = fields.String(allow_none=True, required=True)
 
@@ -245,11 +259,11 @@ class ConsumptionResultSchema(RangeResultSchema):
 
 class PointsItemSchema(Schema):
     period = fields.String(required=True)
-    issued = fields.Integer(required=True)
-    spent = fields.Integer(required=True)
-    expired = fields.Integer(required=True)
-    adjusted = fields.Integer(required=True)
-    outstanding = fields.Integer(required=True, metadata={"description": "liability at the period's end"})
+    issued = Integer(required=True)
+    spent = Integer(required=True)
+    expired = Integer(required=True)
+    adjusted = Integer(required=True)
+    outstanding = Integer(required=True, metadata={"description": "liability at the period's end"})
 
 
 class PointsResultSchema(RangeResultSchema):
@@ -259,14 +273,14 @@ class PointsResultSchema(RangeResultSchema):
 
 class RedemptionItemSchema(Schema):
     key = fields.String(allow_none=True, required=True, metadata={"description": "gift id or category"})
-    gift_id = fields.Integer(allow_none=True, required=True)
+    gift_id = Integer(allow_none=True, required=True)
     name = fields.String(allow_none=True, required=True)
     category = fields.String(allow_none=True, required=True)
-    redemptions = fields.Integer(required=True)
-    quantity = fields.Integer(required=True)
-    points_spent = fields.Integer(required=True, metadata={"description": "net of refunds: cancelled redemptions "
+    redemptions = Integer(required=True)
+    quantity = Integer(required=True)
+    points_spent = Integer(required=True, metadata={"description": "net of refunds: cancelled redemptions "
                                                                           "are not counted"})
-    members = fields.Integer(required=True, metadata={"description": "distinct members who redeemed"})
+    members = Integer(required=True, metadata={"description": "distinct members who redeemed"})
 
 
 class RedemptionsResultSchema(RangeResultSchema):
@@ -276,21 +290,21 @@ class RedemptionsResultSchema(RangeResultSchema):
 
 
 class HeavyScannerSchema(Schema):
-    member_id = fields.Integer(required=True)
+    member_id = Integer(required=True)
     phone = fields.String(required=True)
-    day = fields.Date(required=True)
-    scans = fields.Integer(required=True)
+    day = Date(required=True)
+    scans = Integer(required=True)
 
 
 class SharedIpSchema(Schema):
     client_ip = fields.String(required=True)
-    members = fields.Integer(required=True)
-    scans = fields.Integer(required=True)
+    members = Integer(required=True)
+    scans = Integer(required=True)
 
 
 class FarScanSchema(Schema):
-    scan_id = fields.Integer(required=True)
-    member_id = fields.Integer(required=True)
+    scan_id = Integer(required=True)
+    member_id = Integer(required=True)
     phone = fields.String(required=True)
     region_code = fields.String(required=True)
     distance_km = fields.Float(required=True)

@@ -1,11 +1,12 @@
 """Visit shapes: check-in, observations, check-out, plans and the plan-vs-actual summary."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..observations.service import week_bounds
-from ..schema_fields import Id, Money, MoneyOut
 from ..pagination import PageQuery
+from ..schema_fields import Date, Id, Integer, Money, MoneyOut
 from ..uploads import PhotoUrls
+
 
 class WeekField(fields.String):
     """An ISO week label like 2026-W47."""
@@ -15,7 +16,7 @@ class WeekField(fields.String):
         try:
             week_bounds(text)
         except ValueError:
-            raise ValidationError(_l("Write the week as 2026-W47.")) from None
+            raise ValidationError(gettext("Write the week as 2026-W47.")) from None
         return text
 
 
@@ -27,21 +28,21 @@ class CheckInSchema(Schema):
 
 
 class RetailerRefSchema(Schema):
-    id = fields.Integer(required=True)
+    id = Integer(required=True)
     name = fields.String(required=True)
     address = fields.String(allow_none=True)
 
 
 class VisitSchema(Schema):
-    id = fields.Integer(required=True)
-    staff_id = fields.Integer(required=True)
+    id = Integer(required=True)
+    staff_id = Integer(required=True)
     retailer = fields.Nested(RetailerRefSchema, required=True)
-    planned_visit_id = fields.Integer(attribute="plan_id", allow_none=True)
+    planned_visit_id = Integer(attribute="plan_id", allow_none=True)
     status = fields.String(required=True, metadata={"enum": ["open", "closed"]})
     checked_in_at = fields.DateTime(required=True)
-    distance_m = fields.Integer(required=True, metadata={"description": "from the store at check-in"})
+    distance_m = Integer(required=True, metadata={"description": "from the store at check-in"})
     checked_out_at = fields.DateTime(allow_none=True)
-    duration_s = fields.Integer(allow_none=True)
+    duration_s = Integer(allow_none=True)
     notes = fields.String(allow_none=True)
     photo_urls = PhotoUrls()
 
@@ -50,25 +51,25 @@ class ObservationInSchema(Schema):
     product_id = Id(required=True)
     pack_price = Money(allow_none=True)
     carton_price = Money(allow_none=True)
-    stock_packs = fields.Integer(required=True, validate=validate.Range(min=0, max=1_000_000))
-    ordered_packs = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
-    demand_packs = fields.Integer(validate=validate.Range(min=0, max=1_000_000),
+    stock_packs = Integer(required=True, validate=validate.Range(min=0, max=1_000_000))
+    ordered_packs = Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
+    demand_packs = Integer(validate=validate.Range(min=0, max=1_000_000),
                                   metadata={"description": "asked for; defaults to ordered_packs"})
     out_of_stock = fields.Boolean(load_default=False)
 
 
 class ObservationSchema(Schema):
-    id = fields.Integer(required=True)
-    product_id = fields.Integer(required=True)
-    retailer_id = fields.Integer(required=True)
-    visit_id = fields.Integer(allow_none=True)
-    observed_on = fields.Date(required=True)
+    id = Integer(required=True)
+    product_id = Integer(required=True)
+    retailer_id = Integer(required=True)
+    visit_id = Integer(allow_none=True)
+    observed_on = Date(required=True)
     week = fields.String(required=True, metadata={"example": "2026-W47"})
     pack_price = MoneyOut(allow_none=True)
     carton_price = MoneyOut(allow_none=True)
-    stock_packs = fields.Integer(required=True)
-    ordered_packs = fields.Integer(required=True)
-    demand_packs = fields.Integer(required=True)
+    stock_packs = Integer(required=True)
+    ordered_packs = Integer(required=True)
+    demand_packs = Integer(required=True)
     out_of_stock = fields.Boolean(required=True)
 
 
@@ -91,20 +92,20 @@ class AdminVisitQuery(VisitQuery):
 class VisitPlanInSchema(Schema):
     staff_id = Id(required=True)
     retailer_id = Id(required=True)
-    date = fields.Date(required=True, attribute="planned_on", data_key="date")
+    date = Date(required=True, attribute="planned_on", data_key="date")
 
 
 class VisitPlanSchema(Schema):
-    id = fields.Integer(required=True)
-    staff_id = fields.Integer(required=True)
+    id = Integer(required=True)
+    staff_id = Integer(required=True)
     retailer = fields.Nested(RetailerRefSchema, required=True)
-    date = fields.Date(required=True, attribute="planned_on")
-    visit_id = fields.Integer(allow_none=True, metadata={"description": "the visit made on this plan, if any"})
+    date = Date(required=True, attribute="planned_on")
+    visit_id = Integer(allow_none=True, metadata={"description": "the visit made on this plan, if any"})
 
 
 class VisitPlanQuery(Schema):
     week = WeekField()
-    date = fields.Date()
+    date = Date()
     staff_id = Id()
 
 
@@ -117,12 +118,12 @@ class SummaryQuery(Schema):
 
 
 class StaffWeekSchema(Schema):
-    staff_id = fields.Integer(required=True)
+    staff_id = Integer(required=True)
     name = fields.String(required=True)
-    planned = fields.Integer(required=True)
-    planned_visited = fields.Integer(required=True)
-    visits = fields.Integer(required=True, metadata={"description": "completed visits in the week"})
-    unplanned_visits = fields.Integer(required=True)
+    planned = Integer(required=True)
+    planned_visited = Integer(required=True)
+    visits = Integer(required=True, metadata={"description": "completed visits in the week"})
+    unplanned_visits = Integer(required=True)
     completion_rate = fields.Float(allow_none=True, metadata={"description": "planned_visited / planned"})
 
 

@@ -3,7 +3,7 @@
 A staff member only ever reaches their own visits and plans: another's is NotFound, never Forbidden,
 so ids do not leak. Admins pass `staff_id=None` to see all.
 """
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l

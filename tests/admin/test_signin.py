@@ -152,7 +152,7 @@ def test_manager_has_no_api_access(api, app):
     from tests import factories
 
     manager = factories.create_staff(role="manager")
-    assert api.get(f"/admin/members/1", token=manager.token).status_code == 403
+    assert api.get("/admin/members/1", token=manager.token).status_code == 403
 
 
 def test_unknown_console_page_shows_an_html_404_once_signed_in(console):

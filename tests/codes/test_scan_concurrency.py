@@ -1,5 +1,4 @@
 """DESIGN.md rules 1, 2, 4 and 5 under real concurrency, on PostgreSQL."""
-import pytest
 from sqlalchemy import func, select
 
 from app.codes import batches

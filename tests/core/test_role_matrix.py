@@ -2,7 +2,6 @@
 new route is checked the moment it exists (and fails here if it declares no access)."""
 import re
 
-import pytest
 
 from app.auth.tokens import issue_token
 from app.db import transaction

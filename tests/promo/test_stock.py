@@ -1,6 +1,5 @@
 import random
 
-import pytest
 
 from app.db import transaction
 from app.extensions import db
