@@ -11,13 +11,13 @@ from datetime import timedelta
 from functools import wraps
 
 from flask import Response, g, make_response, request
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import Index, Integer, String, Text, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import transaction, utcnow
-from .errors import ApiError, ValidationFailed
+from .errors import ApiError, ValidationFailed, handle_api_error
 from .extensions import db
 from .models_base import TimestampMixin
 
@@ -74,7 +74,7 @@ def idempotent(view):
         if key is None:
             return view(*args, **kwargs)
         if not 1 <= len(key) <= MAX_KEY_LENGTH:
-            raise ValidationFailed({HEADER: [str(_l("At most 64 characters."))]})
+            raise ValidationFailed({HEADER: [gettext("From 1 to %(n)d characters.", n=MAX_KEY_LENGTH)]})
         caller, request_hash = g.caller.key, _request_hash()
         existing = _find(caller, key)
         if existing is not None:
@@ -112,7 +112,8 @@ def _remember_error(caller, key, request_hash, error):
     try:
         with transaction():
             db.session.add(IdempotencyRecord(caller=caller, key=key, request_hash=request_hash, created_at=utcnow(),
-                                             status_code=error.status, response_body=json.dumps(error.payload())))
+                                             status_code=error.status,
+                                             response_body=handle_api_error(error).get_data(as_text=True)))
     except IntegrityError:
         db.session.rollback()
 

@@ -28,6 +28,7 @@ FIXED = {
     N_("Not a valid mapping type."),
     N_("Invalid input type."),
     N_("Invalid value."),
+    N_("String does not match expected pattern."),
     N_("Not a valid email address."),
     N_("Not a valid URL."),
     N_("Not a valid UUID."),

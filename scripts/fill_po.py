@@ -17,6 +17,7 @@ for po in Path("app").rglob("translations/zh_CN/LC_MESSAGES/messages.po"):
         if message.id and not message.string and message.id in table:
             message.string = table[message.id]
             filled += 1
-    with po.open("wb") as handle:
-        write_po(handle, catalog, width=120, sort_output=True)
-    print(f"{po}: {filled} filled")
+    if filled:  # untouched catalogs stay byte for byte as they are
+        with po.open("wb") as handle:
+            write_po(handle, catalog, width=120, sort_output=True)
+        print(f"{po}: {filled} filled")

@@ -10,14 +10,24 @@ from app.members.models import Member
 from app.points.service import InsufficientPoints, ledger_sum, post_entry
 
 from ..factories import create_member
+from .conftest import forged
 
 CODES_PER_EXAMPLE = 12
 
 operations = st.lists(st.one_of(
     st.tuples(st.just("scan"), st.integers(0, 2), st.integers(0, CODES_PER_EXAMPLE - 1)),
     st.tuples(st.just("spend"), st.integers(0, 2), st.integers(1, 4)),
-    st.tuples(st.just("fake"), st.integers(0, 2), st.just(0)),
+    st.tuples(st.just("typo"), st.integers(0, 2), st.integers(0, CODES_PER_EXAMPLE - 1)),
+    st.tuples(st.just("forged"), st.integers(0, 2), st.integers(0, CODES_PER_EXAMPLE - 1)),
 ), max_size=25)
+REFUSED = {"typo": "CODE_MALFORMED", "forged": "CODE_INVALID"}
+
+
+def _typo(code):
+    """The last character changed: the check character no longer fits."""
+    compact = code.replace("-", "")
+    return compact[:-1] + ("2" if compact[-1] != "2" else "3")
+
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -47,12 +57,12 @@ def test_random_scan_sequences_keep_balance_equal_to_ledger_sum(app, product, op
             except InsufficientPoints:
                 assert expected[member_id] < arg
         else:
-            fake = codes[0][:-1] + ("2" if codes[0][-1] != "2" else "3")
+            fake = (_typo if op == "typo" else forged)(codes[arg])
             try:
                 scan_code(member_id, fake)
                 raise AssertionError("a fake was credited")
             except ApiError as error:
-                assert error.code == "CODE_MALFORMED"
+                assert error.code == REFUSED[op]
         for m in members:
             balance = db.session.get(Member, m, populate_existing=True).points_balance
             assert balance == ledger_sum(m) == expected[m] >= 0

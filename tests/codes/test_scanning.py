@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.codes import batches
-from app.codes.codec import ALPHABET, check_char
+from app.codes.codec import ALPHABET
 from app.codes.models import Scan
 from app.db import transaction
 from app.extensions import db
@@ -13,7 +13,7 @@ from app.points.models import LedgerEntry
 from app.points.service import ledger_sum
 
 from ..factories import COMPLETE_PROFILE
-from .conftest import make_product
+from .conftest import forged, make_product
 
 
 def scan(api, who, code, headers=None, **fields):
@@ -78,13 +78,6 @@ def test_a_typo_fails_the_check_character_and_is_malformed(api, member, code):
     assert count(Scan) == 0
 
 
-def _forged(code):
-    """Same batch and serial shape, wrong tag, right check character: only the HMAC can tell."""
-    compact = code.replace("-", "")
-    payload = compact[:22] + ("2" if compact[22] != "2" else "3")
-    return payload + check_char(payload)
-
-
 def test_a_well_formed_fake_is_invalid_without_touching_the_database(app, api, member, code):
     statements = []
     from sqlalchemy import event
@@ -96,7 +89,7 @@ def test_a_well_formed_fake_is_invalid_without_touching_the_database(app, api, m
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", spy)
         try:
-            response = api.post("/scans", {"code": _forged(code)}, token=token)
+            response = api.post("/scans", {"code": forged(code)}, token=token)
         finally:
             event.remove(db.engine, "before_cursor_execute", spy)
     assert response.status_code == 404 and response.json["error"]["code"] == "CODE_INVALID"
@@ -180,6 +173,22 @@ def test_idempotent_replay_returns_the_first_answer_without_a_second_credit(api,
     assert count(LedgerEntry) == 1
 
 
+@pytest.mark.parametrize("key", ["", "k" * 65])
+def test_an_empty_or_overlong_idempotency_key_is_refused_and_credits_nothing(api, member, codes, key):
+    refused = scan(api, member, codes(1)[0], headers={"Idempotency-Key": key})
+    assert refused.status_code == 422 and refused.json["error"]["fields"]["Idempotency-Key"] == ["长度须为 1 到 64 个字符。"]
+    assert count(LedgerEntry) == 0
+
+
+def test_a_remembered_business_error_replays_byte_for_byte(api, member, codes):
+    code = codes(1)[0]
+    assert scan(api, member, code).status_code == 201
+    first = scan(api, member, code, headers={"Idempotency-Key": "again"})
+    replay = scan(api, member, code, headers={"Idempotency-Key": "again"})
+    assert first.status_code == replay.status_code == 409 and replay.headers["Idempotent-Replayed"] == "true"
+    assert first.get_data() == replay.get_data()
+
+
 def test_daily_cap_refuses_the_scan_past_it_until_shanghai_midnight(app, api, member, codes):
     app.config["SCAN_DAILY_CAP"] = 3
     many = codes(4)
@@ -206,7 +215,7 @@ def test_daily_cap_counts_by_the_shanghai_day(app, member, codes):
 def test_too_many_invalid_codes_pause_scanning_for_the_member(app, api, member, other_member, code):
     app.config.update(SCAN_INVALID_LIMIT="3 per hour", SCAN_INVALID_LIMIT_PER_IP="3 per hour")
     for _ in range(3):
-        assert scan(api, member, _forged(code)).status_code == 404
+        assert scan(api, member, forged(code)).status_code == 404
     paused = scan(api, member, code)  # even a good code waits
     assert paused.status_code == 429 and paused.json["error"]["code"] == "TOO_MANY_INVALID"
     assert int(paused.headers["Retry-After"]) > 0
@@ -219,7 +228,7 @@ def test_too_many_invalid_codes_pause_scanning_for_the_member(app, api, member, 
 def test_too_many_invalid_codes_from_one_address_pause_that_address(app, api, make_member, code):
     app.config["SCAN_INVALID_LIMIT_PER_IP"] = "2 per hour"
     a, b, c = make_member(), make_member(), make_member()
-    assert scan(api, a, _forged(code)).status_code == 404
+    assert scan(api, a, forged(code)).status_code == 404
     assert scan(api, b, "ZZZZ").status_code == 422
     response = scan(api, c, code)
     assert response.status_code == 429 and response.json["error"]["code"] == "TOO_MANY_INVALID"

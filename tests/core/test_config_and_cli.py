@@ -29,6 +29,28 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(app):
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
 
 
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite locking")
+def test_sqlite_write_transactions_take_the_write_lock_up_front_and_reads_do_not(app):
+    from app.db import transaction
+    from app.members.models import MemberLevel
+
+    db.session.remove()
+    statements = []
+    spy = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", spy)
+    try:
+        with transaction():
+            db.session.add(MemberLevel(code="probe", name="探针", min_points=10**7, multiplier="1.00"))
+        writes = list(statements)
+        db.session.remove()
+        statements.clear()
+        db.session.scalar(sa.select(MemberLevel.code).limit(1))
+        reads = list(statements)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", spy)
+    assert writes[0] == "BEGIN IMMEDIATE" and reads[0] == "BEGIN"
+
+
 def test_cli_creates_admin_and_staff_who_can_log_in(runner, api):
     result = runner.invoke(args=["users", "create-admin", "--username", "boss", "--password", "Boss#2026pw"])
     assert result.exit_code == 0, result.output
