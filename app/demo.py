@@ -5,9 +5,9 @@ from datetime import date, timedelta
 from faker import Faker
 from sqlalchemy import func, select
 
-from .db import transaction
-from .features import load
+from .db import transaction, utcnow
 from .extensions import db
+from .features import load
 
 DEMO_PASSWORD_ADMIN = "Admin@2026"
 DEMO_PASSWORD_STAFF = "Staff@2026"
@@ -30,18 +30,31 @@ def seed_accounts(ctx):
                     for i in range(1, 6)]
 
 
+def _joined(i, now):
+    """When demo member i signed up: the demo login 90 days ago, the first ten over a month ago (they redeem
+    and complain in the mall demo), the rest spread over the last 60 days, the last three today."""
+    if i == 0:
+        return now - timedelta(days=90)
+    if i < 10:
+        return now - timedelta(days=random.randint(35, 80), minutes=random.randint(0, 600))
+    if i >= 37:
+        return now - timedelta(minutes=random.randint(30, 300))
+    return now - timedelta(days=random.randint(1, 60), minutes=random.randint(0, 600))
+
+
 def seed_members(ctx, count=40):
     from .members import service
     from .members.identity import compose_id_number
     from .members.models import INCOME_BANDS, OCCUPATIONS, PREFERRED_CATEGORIES, PRICE_TIERS
 
-    faker, members = ctx["faker"], []
+    faker, members, now = ctx["faker"], [], ctx["now"]
     for i in range(count):
         birth = date(1960, 1, 1) + timedelta(days=random.randrange(0, 365 * 45))
         region = random.choice(DEMO_REGIONS)
         phone = "13800138000" if i == 0 else random.choice(MOBILE_PREFIXES) + f"{random.randrange(10**8):08d}"
         member, _token, _ttl = service.sign_up(phone=phone, password=DEMO_PASSWORD_MEMBER, real_name=faker.name(),
-                                               id_number=compose_id_number(region, birth, 100 + i))
+                                               id_number=compose_id_number(region, birth, 100 + i),
+                                               now=_joined(i, now))
         service.update_profile(member.id, {
             "region_code": region, "preferred_category": random.choice(PREFERRED_CATEGORIES),
             "price_tier": random.choice(PRICE_TIERS), "occupation": random.choice(OCCUPATIONS),
@@ -89,15 +102,19 @@ def seed_console(ctx):
 
 
 # Each feature seeds its own part of the demo, in this order (later seeders use what earlier ones made,
-# through `ctx`). Dotted paths, so this module imports no feature at load time.
+# through `ctx`). Dotted paths, so this module imports no feature at load time. Points move in the order of
+# their time stamps (ctx["now"] is the demo's present), so every member's ledger reads in time order:
+# welcome bonus at sign-up, older scans, mall activity a few days back, then the last day's scans.
 SEEDERS = [
     "app.demo:seed_accounts",
     "app.demo:seed_members",
     "app.demo:seed_console",
     "app.products.demo:seed_products",
+    "app.lifecycle.demo:seed_levels_and_welcome_bonus",
     "app.codes.demo:seed_codes",
     "app.field_demo:seed_field",
     "app.lifecycle.demo:seed_mall",
+    "app.codes.demo:seed_recent_scans",
     "app.demo:seed_observations",
 ]
 
@@ -111,7 +128,7 @@ def seed_demo(force=False):
     random.seed(2026)
     faker = Faker("zh_CN")
     faker.seed_instance(2026)
-    ctx = {"faker": faker}
+    ctx = {"faker": faker, "now": utcnow()}
     with transaction():  # all or nothing: the services' own transactions join this one
         for path in SEEDERS:
             load(path)(ctx)

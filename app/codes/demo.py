@@ -1,10 +1,10 @@
-"""Demo pack codes: a generated batch per product, two earning rules, and some scans by the demo members
-so the ledgers are not empty."""
+"""Demo pack codes: a generated batch per product, two earning rules, and scans by the demo members so the
+ledgers are not empty: older ones before the mall's activity (seed_codes), the last day's after it
+(seed_recent_scans), each member's in time order."""
 import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from ..db import utcnow
 from ..timeutil import LOCAL_TZ
 from . import batches, rules
 from .service import scan_code
@@ -13,7 +13,7 @@ DEMO_BATCH_SIZE = 20_000
 
 
 def seed_codes(ctx):
-    now = utcnow()
+    now = ctx["now"]
     valid_from = now - timedelta(days=90)
     ctx["code_batches"] = [
         batches.create_generated(sku=p.sku, count=DEMO_BATCH_SIZE, valid_from=valid_from,
@@ -24,12 +24,27 @@ def seed_codes(ctx):
     furongwang = next(p for p in ctx["products"] if p.name.startswith("芙蓉王"))
     rules.create_rule(name="广东芙蓉王加赠", kind="add", value=Decimal(1), product_id=furongwang.id,
                       region_code="440000", starts_at=valid_from)
-    next_serial = dict.fromkeys((b.id for b in ctx["code_batches"]), 0)
+    ctx["next_serial"] = dict.fromkeys((b.id for b in ctx["code_batches"]), 0)
+    # Older scans: from sign-up until four days ago, before the mall demo's redemptions.
+    _scan(ctx, lambda member: (member.created_at, now - timedelta(days=4)), per_member=(1, 8))
+
+
+def seed_recent_scans(ctx):
+    """The last day's scans, after the mall demo, so today's figures on the dashboard are not empty."""
+    now = ctx["now"]
+    _scan(ctx, lambda member: (max(member.created_at, now - timedelta(hours=20)), now - timedelta(minutes=5)),
+          per_member=(0, 2))
+
+
+def _scan(ctx, window, per_member):
     for member in ctx["members"][:25]:
-        for _ in range(random.randint(1, 8)):
+        start, end = window(member)
+        if start >= end:
+            continue
+        span = int((end - start).total_seconds())
+        for when in sorted(start + timedelta(seconds=random.randrange(span)) for _ in range(random.randint(*per_member))):
             batch = random.choice(ctx["code_batches"])
-            code = next(batches.generated_codes(batch, start=next_serial[batch.id], count=1))
-            next_serial[batch.id] += 1
-            when = now - timedelta(days=random.randint(0, 29), minutes=random.randint(0, 600))
+            code = next(batches.generated_codes(batch, start=ctx["next_serial"][batch.id], count=1))
+            ctx["next_serial"][batch.id] += 1
             scan_code(member.id, code, client_ip=f"10.0.{random.randint(0, 255)}.{random.randint(1, 254)}",
                       now=when)

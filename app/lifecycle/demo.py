@@ -4,7 +4,6 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
-from ..db import utcnow
 
 LEVELS = [("silver", "银卡会员", 500, "1.20"), ("gold", "金卡会员", 2000, "1.50"), ("diamond", "钻石会员", 5000, "2.00")]
 GIFTS = [
@@ -29,25 +28,32 @@ COMPLAINTS = [
 ]
 
 
-def seed_mall(ctx):
-    from ..complaints import service as complaints
-    from ..gifts.service import create_gift
+def seed_levels_and_welcome_bonus(ctx):
+    """Levels, and a welcome bonus for each demo member at sign-up, before any scan."""
     from ..points.service import post_entry
-    from ..redemptions import service as redemptions
     from . import levels
 
-    admin_id, staff_id = ctx["admin"].id, ctx["staff"][0].id
     for code, name, minimum, multiplier in LEVELS:
         levels.create_level(code=code, name=name, min_points=minimum, multiplier=Decimal(multiplier))
+    for i, member in enumerate(ctx["members"]):
+        earned = random.choice([120, 380, 650, 1200, 2400, 5600]) if i else 3000
+        joined = member.created_at + timedelta(minutes=1)
+        post_entry(member.id, earned, "campaign_bonus", note="开业活动奖励", now=joined)
+        levels.recalculate(member.id, joined)
+
+
+def seed_mall(ctx):
+    """Gifts; redemptions three days back in every state; complaints, one answered with a reward."""
+    from ..complaints import service as complaints
+    from ..gifts.service import create_gift
+    from ..redemptions import service as redemptions
+
+    admin_id, staff_id = ctx["admin"].id, ctx["staff"][0].id
     gifts = [create_gift(category=category, name=name, points_cost=cost, stock=stock, per_member_limit=limit,
                          description=description, staff_id=admin_id)
              for category, name, cost, stock, limit, description in GIFTS]
 
-    now = utcnow()
-    for i, member in enumerate(ctx["members"]):
-        earned = random.choice([120, 380, 650, 1200, 2400, 5600]) if i else 3000
-        post_entry(member.id, earned, "campaign_bonus", note="开业活动奖励", now=now - timedelta(days=30))
-        levels.recalculate(member.id, now)
+    now = ctx["now"]
 
     pickup, post = {"method": "pickup"}, {"method": "post", "name": None, "phone": None,
                                            "address": "广州市天河区体育西路 191 号"}
@@ -65,13 +71,14 @@ def seed_mall(ctx):
         elif redemption.method == "post" and k % 2 == 0:
             redemptions.ship(redemption.id, f"SF{1400000000 + k * 7919}", now=now - timedelta(days=2))
         elif k % 4 == 1:
-            redemptions.cancel(redemption.id, by="member", member_id=redemption.member_id, now=now)
+            redemptions.cancel(redemption.id, by="member", member_id=redemption.member_id,
+                               now=now - timedelta(days=2))
 
     for k, (kind, content) in enumerate(COMPLAINTS):
         member_id = ctx["members"][k].id
         complaint = complaints.file_complaint(member_id, kind=kind, content=content, now=now - timedelta(days=5))
         if k == 0:
             complaints.close(complaint.id, "resolved", "已核实为运输破损, 已补发并赠送积分, 感谢反馈。",
-                             reward_points=50, staff_id=admin_id, now=now)
+                             reward_points=50, staff_id=admin_id, now=now - timedelta(days=1))
         elif k == 2:
             complaints.assign(complaint.id, staff_id)
