@@ -42,7 +42,8 @@ def _scan(ctx, window, per_member):
         if start >= end:
             continue
         span = int((end - start).total_seconds())
-        for when in sorted(start + timedelta(seconds=random.randrange(span)) for _ in range(random.randint(*per_member))):
+        times = sorted(start + timedelta(seconds=random.randrange(span)) for _ in range(random.randint(*per_member)))
+        for when in times:
             batch = random.choice(ctx["code_batches"])
             code = next(batches.generated_codes(batch, start=ctx["next_serial"][batch.id], count=1))
             ctx["next_serial"][batch.id] += 1

@@ -124,10 +124,12 @@ def _decode(data: bytes) -> str:
 
 
 def _first_message(messages):
+    from ..validation_messages import translate  # marshmallow's own English messages, in the caller's language
+
     name, msgs = next(iter(messages.items()))
     while isinstance(msgs, (dict, list)):
         msgs = next(iter(msgs.values())) if isinstance(msgs, dict) else msgs[0]
-    return f"{name}: {msgs}"
+    return f"{name}: {translate(str(msgs))}"
 
 
 def parse_import(data: bytes):
@@ -135,9 +137,15 @@ def parse_import(data: bytes):
     line 1 is the header."""
     reader = csvtext.records(_decode(data))
     header = [h.strip() for h in (reader.fieldnames or [])]
+    # A bad header leaves no row to import, in either mode.
     missing = [name for name in ("licence_no", "name", "region_code") if name not in header]
     if missing:
-        return [], [{"line": 1, "message": _("Missing columns: %(names)s.", names=", ".join(missing))}]
+        raise ImportRejected(errors=[{"line": 1, "message": _("Missing columns: %(names)s.",
+                                                              names=", ".join(missing))}], imported=0)
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:  # DictReader would silently keep the last of the two columns
+        raise ImportRejected(errors=[{"line": 1, "message": _("Columns named twice: %(names)s.",
+                                                              names=", ".join(repeated))}], imported=0)
     reader.fieldnames = header
     schema, rows, errors, seen = RetailerInSchema(), [], [], {}
     for record in reader:

@@ -88,6 +88,21 @@ def test_import_good_rows_imports_them_and_reports_the_bad(api, admin):
     assert again.json["imported"] == 0 and "已存在" in again.json["errors"][0]["message"]
 
 
+def test_import_with_a_column_named_twice_is_rejected_at_line_1(api, admin):
+    response = _import(api, admin, HEADER.strip() + ",name\n" + GOOD_1.strip() + ",别名\n", mode="good_rows")
+    assert response.status_code == 422 and response.json["error"]["errors"] == [
+        {"line": 1, "message": "列名重复：name。"}]
+
+
+def test_import_row_messages_speak_the_callers_language(api, admin):
+    bad_lat = "440106100006,坏坐标店,,,north,113.32,440106,grocery,urban,other,general,0,0\n"
+    zh = _import(api, admin, HEADER + bad_lat).json["error"]["errors"][0]["message"]
+    en = api.post("/admin/retailers/import", token=admin.token, content_type="multipart/form-data",
+                  headers={"Accept-Language": "en"},
+                  data={"file": (io.BytesIO((HEADER + bad_lat).encode()), "r.csv", "text/csv")})
+    assert zh == "lat: 不是有效的数字。" and en.json["error"]["errors"][0]["message"] == "lat: Not a valid number."
+
+
 def test_import_reads_gb18030_files_from_excel(api, admin):
     response = _import(api, admin, HEADER + GOOD_1, encoding="gb18030")
     assert response.status_code == 201 and response.json == {"imported": 1, "errors": []}
