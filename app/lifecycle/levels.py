@@ -10,9 +10,8 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
-from ..db import guarded_update, transaction, utcnow
+from ..db import guarded_update, insert_ignoring_conflict, transaction, utcnow
 from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..members.models import Member, MemberLevel
@@ -44,13 +43,13 @@ def get_level(code) -> MemberLevel:
 
 
 def create_level(**fields) -> MemberLevel:
-    try:
-        with transaction():
-            level = MemberLevel(**fields)
-            db.session.add(level)
-            db.session.flush()
-    except IntegrityError:
-        raise LevelExists() from None
+    """LEVEL_EXISTS only when the code is taken: the insert yields on a primary-key conflict alone, so any
+    other refusal by the database (a CHECK on the multiplier, say) is never passed off as a duplicate.
+    The values themselves are validated by MemberLevelSchema before they get here."""
+    with transaction():
+        if not insert_ignoring_conflict(MemberLevel, **fields):
+            raise LevelExists()
+        level = db.session.get(MemberLevel, fields["code"])
     return level
 
 

@@ -100,3 +100,33 @@ def test_setting_an_unknown_level_is_404_and_a_reason_is_required(api, admin, me
                     token=admin.token).status_code == 404
     response = api.post(f"/admin/members/{member.id}/level", {"level_code": "normal"}, token=admin.token)
     assert response.status_code == 422 and "reason" in response.json["error"]["fields"]
+
+
+def test_a_multiplier_out_of_range_or_finer_than_a_cent_is_422_and_changes_nothing(api, admin):
+    for bad in (-1, 0, "0.00", "0.009", 100, 150, "99.991", "1.999", "1.005", 1.999, "abc", "NaN", "Infinity", "1e1000",
+                True, None):
+        response = api.patch("/admin/levels/normal", {"multiplier": bad}, token=admin.token)
+        assert response.status_code == 422, (bad, response.json)
+        assert list(response.json["error"]["fields"]) == ["multiplier"], bad
+    db.session.expire_all()
+    assert db.session.get(MemberLevel, "normal").multiplier == Decimal("1.00")
+    for good, stored in (("0.01", "0.01"), ("99.99", "99.99"), (2, "2.00"), ("1.5", "1.50"), ("1.100", "1.10"),
+                         (1.25, "1.25")):
+        response = api.patch("/admin/levels/normal", {"multiplier": good}, token=admin.token)
+        assert response.status_code == 200 and response.json["multiplier"] == stored, (good, response.json)
+
+
+def test_creating_a_level_with_a_bad_multiplier_is_422_not_level_exists(api, admin):
+    for bad in (0, -1, 150, "1.999"):
+        response = api.post("/admin/levels", {"code": "abc", "name": "n", "min_points": 1, "multiplier": bad},
+                            token=admin.token)
+        assert response.status_code == 422, (bad, response.json)
+        assert "multiplier" in response.json["error"]["fields"]
+    assert db.session.get(MemberLevel, "abc") is None
+    created = api.post("/admin/levels", {"code": "abc", "name": "n", "min_points": 1, "multiplier": "1.10"},
+                       token=admin.token)
+    assert created.status_code == 201 and created.json["multiplier"] == "1.10"
+    taken = api.post("/admin/levels", {"code": "abc", "name": "n", "min_points": 1, "multiplier": "1.10"},
+                     token=admin.token)
+    assert taken.status_code == 409 and taken.json["error"]["code"] == "LEVEL_EXISTS"
+
