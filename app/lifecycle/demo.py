@@ -46,8 +46,7 @@ def seed_mall(ctx):
     now = utcnow()
     for i, member in enumerate(ctx["members"]):
         earned = random.choice([120, 380, 650, 1200, 2400, 5600]) if i else 3000
-        post_entry(member.id, earned, "campaign_bonus", note="开业活动奖励", now=now - timedelta(days=30))
-        levels.recalculate(member.id, now)
+        post_entry(member.id, earned, "campaign_bonus", note="开业活动奖励", now=now - timedelta(days=30))  # sets the level
 
     pickup, post = {"method": "pickup"}, {"method": "post", "name": None, "phone": None,
                                            "address": "广州市天河区体育西路 191 号"}

@@ -1,7 +1,10 @@
 """Member levels (会员等级): admin-defined thresholds on the points EARNED in the last 12 months.
 
 Earned = Σ positive ledger deltas of the earning kinds (scans and bonuses) in the window; spending,
-refunds and expiry do not lower it. A level is recalculated on every credited scan and nightly. An
+refunds and expiry do not lower it; an admin's `adjust` is a correction, not earning, and does not count.
+A level is recalculated on every credit of an earning kind — post_entry tells the credit subscribers
+(lifecycle/hooks.py), so a scan, a referral bonus and a complaint reward all move it in their own
+transaction — and nightly (thresholds may have changed, earnings may have left the window). An
 admin may set a level by hand (recorded with its reason); that pins the level, and the automatic
 recalculation leaves a pinned member alone until an admin unpins it.
 """
@@ -99,7 +102,7 @@ def _apply(member_id, current, target, earned, now):
 
 
 def recalculate(member_id, now=None) -> bool:
-    """Inside a transaction (the scan credit's): put the member on the level their earnings reach."""
+    """Inside a transaction (the credit's): put the member on the level their earnings reach."""
     now = now or utcnow()
     member = get_member(member_id)
     if member.level_pinned:

@@ -86,8 +86,8 @@ class ValidityChangeSchema(RecordedChangeSchema):
 class ExpiringPointsSchema(Schema):
     expires_on = Date(required=True, metadata={"description": "Last day these points can be spent"})
     points = Integer(required=True)
-    lapsed = fields.Boolean(required=True, metadata={"description": "Past its date, written off by the next "
-                                                                    "nightly run"})
+    lapsed = fields.Boolean(required=True, metadata={"description": "Past its date: written off by the nightly "
+                                                                    "run, or before the member's next spend"})
 
 
 class PointsSummarySchema(Schema):
