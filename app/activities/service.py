@@ -20,6 +20,7 @@ from ..promo import service as promo
 from ..promo.models import USED_KINDS, PromoItem, PromoMovement
 from ..retailers.models import Retailer
 from ..retailers.service import region_prefix
+from ..schema_fields import MAX_DATE, MIN_DATE
 from ..timeutil import LOCAL_TZ, local_today
 from ..uploads import stored_photos
 from .models import Activity, ActivityRecord, activity_staff, state_on
@@ -143,14 +144,24 @@ def _change(during, before):
     return round((during - before) / before, 4) if before else None
 
 
+def _span(starts_on, ends_on):
+    """The activity as instants [first midnight, midnight after its last day), its dates held within
+    2000-01-01..2099-12-31: the bounded Date field admits nothing else, but a row written before it was bounded
+    (starting 0001-01-01, say) must not overflow the arithmetic below — and nothing was recorded before 2000,
+    so the counts are the same. Within the bounds, the window before (the same length again) starts no earlier
+    than 1900, well inside the calendar."""
+    first, last = max(starts_on, MIN_DATE), min(max(ends_on, MIN_DATE), MAX_DATE)
+    return (datetime.combine(first, time(), tzinfo=LOCAL_TZ),
+            datetime.combine(last + timedelta(days=1), time(), tzinfo=LOCAL_TZ))
+
+
 def effect(activity_id, now=None):
     """Compare the activity's area during the activity with the same length of time just before it: scans and
     new members; items used against the budget; cost of items per new member."""
     activity = get_activity(activity_id)
     if state_on(activity, local_today(now)) != "ended":
         raise ActivityNotEnded()
-    start = datetime.combine(activity.starts_on, time(), tzinfo=LOCAL_TZ)
-    end = datetime.combine(activity.ends_on + timedelta(days=1), time(), tzinfo=LOCAL_TZ)
+    start, end = _span(activity.starts_on, activity.ends_on)
     codes = sorted({activity.region_code} | {r.region_code for r in activity.retailers})
     prefixes = {region_prefix(code) for code in codes}
     during, before = _window(prefixes, start, end), _window(prefixes, start - (end - start), start)

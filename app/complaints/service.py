@@ -76,7 +76,12 @@ def answer(complaint_id, result, *, staff_id) -> Complaint:
 
 
 def close(complaint_id, status, result, *, reward_points=0, staff_id=None, now=None) -> Complaint:
-    """Resolve (with an optional reward in points) or reject; the reward is posted once."""
+    """Resolve (with an optional reward in points) or reject; the reward is posted once.
+
+    The reward is credited even if the member's membership has expired meanwhile (lifecycle/validity.py): it
+    pays for feedback already given, by an admin's decision, not for an earning act of the member; it does not
+    renew the membership, and it can be spent once the membership is renewed. Like every earning credit it
+    recalculates the member's level in this transaction."""
     now = now or utcnow()
     with transaction():
         complaint = get_complaint(complaint_id)

@@ -1,10 +1,13 @@
 """Points expiry (积分过期): the nightly write-off of lapsed lots, and what a member will lose when.
 
-A lot lapses the day after its `expires_on` (Asia/Shanghai). The job writes one `expire` ledger entry
-per lapsed lot with `ref = "lot:<id>"`; a partial UNIQUE index on (kind, ref) for expire entries and
-the lot's own `remaining` (taken to 0 by the guarded debit) make a second run a no-op.
+A lot lapses the day after its `expires_on` (Asia/Shanghai). Lapsed lots are written off by
+points.service.write_off_lapsed: one `expire` ledger entry per lot with `ref = "lot:<id>"`, under the
+member's row lock. The nightly job calls it for every member holding lapsed points; every debit (a gift
+redemption, a promo-item exchange) calls it for its member first, in its own transaction, so points are
+never spent after their date even before the night comes. Whichever runs first writes the lot off; the
+other finds it empty (and a partial UNIQUE index on (kind, ref) for expire entries backs that up), so a
+second run, or a spend followed by the nightly run, is a no-op.
 """
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..db import transaction, utcnow
@@ -12,36 +15,25 @@ from ..extensions import db
 from ..members.models import Member
 from ..timeutil import local_today
 from ..points.models import PointLot
-from ..points.service import post_entry
+from ..points.service import write_off_lapsed
 
 
 def expire_lapsed(now=None, batch=500) -> int:
-    """Scheduled: write off every lapsed lot still holding points. Returns how many points expired."""
+    """Scheduled: write off every lapsed lot still holding points, one transaction per member. Returns how
+    many points expired."""
     now = now or utcnow()
     today = local_today(now)
     expired = 0
     while True:
-        lots = db.session.execute(
-            select(PointLot.id, PointLot.member_id).where(PointLot.remaining > 0, PointLot.expires_on < today)
-            .order_by(PointLot.id).limit(batch)).all()
+        members = db.session.scalars(
+            select(PointLot.member_id).where(PointLot.remaining > 0, PointLot.expires_on < today)
+            .group_by(PointLot.member_id).order_by(PointLot.member_id).limit(batch)).all()
         db.session.rollback()
-        if not lots:
+        if not members:
             return expired
-        for lot_id, member_id in lots:
-            expired += _expire_lot(lot_id, member_id, now)
-
-
-def _expire_lot(lot_id, member_id, now) -> int:
-    with transaction():
-        # Lock the member row first, as every posting does, then read what the lot still holds.
-        db.session.execute(select(Member.id).where(Member.id == member_id).with_for_update())
-        lot = db.session.execute(select(PointLot.remaining, PointLot.expires_on)
-                                 .where(PointLot.id == lot_id)).one()
-        if lot.remaining == 0:
-            return 0
-        post_entry(member_id, -lot.remaining, "expire", ref=f"lot:{lot_id}", lot_id=lot_id, now=now,
-                   note=_("Points valid until %(date)s expired", date=lot.expires_on.isoformat()))
-    return lot.remaining
+        for member_id in members:
+            with transaction():
+                expired += write_off_lapsed(member_id, now)
 
 
 def summary(member_id, now=None) -> dict:

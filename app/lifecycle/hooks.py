@@ -1,11 +1,19 @@
-"""Reactions to a credited scan, in the crediting transaction (app/points/hooks.py).
+"""Reactions to credits, in the crediting transaction (app/points/hooks.py).
 
-Order matters: an expired membership refuses the credit (the whole scan rolls back with
-MEMBERSHIP_EXPIRED) before the scan renews anything; then validity, level and referral.
+Every credit of an earning kind (scan, referral bonus, campaign bonus, complaint reward: levels.EARNING_KINDS)
+recalculates the member's level, whichever path posted it. A credited scan then, in this order: an expired
+membership refuses the credit (the whole scan rolls back with MEMBERSHIP_EXPIRED) before the scan renews
+anything; then validity and referral.
 """
 from ..members.service import get_member
-from ..points.hooks import on_scan_credited
+from ..points.hooks import on_credit, on_scan_credited
 from . import levels, referral, validity
+
+
+@on_credit
+def recalculate_level(entry, now):
+    if entry.kind in levels.EARNING_KINDS:
+        levels.recalculate(entry.member_id, now)
 
 
 @on_scan_credited
@@ -16,11 +24,6 @@ def refuse_expired_membership(member_id, scan, now):
 @on_scan_credited
 def extend_validity(member_id, scan, now):
     validity.extend_for_activity(member_id, now)
-
-
-@on_scan_credited
-def recalculate_level(member_id, scan, now):
-    levels.recalculate(member_id, now)
 
 
 @on_scan_credited

@@ -1,7 +1,10 @@
 """Member levels (会员等级): admin-defined thresholds on the points EARNED in the last 12 months.
 
 Earned = Σ positive ledger deltas of the earning kinds (scans and bonuses) in the window; spending,
-refunds and expiry do not lower it. A level is recalculated on every credited scan and nightly. An
+refunds and expiry do not lower it; an admin's `adjust` is a correction, not earning, and does not count.
+A level is recalculated on every credit of an earning kind — post_entry tells the credit subscribers
+(lifecycle/hooks.py), so a scan, a referral bonus and a complaint reward all move it in their own
+transaction — and nightly (thresholds may have changed, earnings may have left the window). An
 admin may set a level by hand (recorded with its reason); that pins the level, and the automatic
 recalculation leaves a pinned member alone until an admin unpins it.
 """
@@ -10,9 +13,8 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
-from ..db import guarded_update, transaction, utcnow
+from ..db import guarded_update, insert_ignoring_conflict, transaction, utcnow
 from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..members.models import Member, MemberLevel
@@ -44,13 +46,13 @@ def get_level(code) -> MemberLevel:
 
 
 def create_level(**fields) -> MemberLevel:
-    try:
-        with transaction():
-            level = MemberLevel(**fields)
-            db.session.add(level)
-            db.session.flush()
-    except IntegrityError:
-        raise LevelExists() from None
+    """LEVEL_EXISTS only when the code is taken: the insert yields on a primary-key conflict alone, so any
+    other refusal by the database (a CHECK on the multiplier, say) is never passed off as a duplicate.
+    The values themselves are validated by MemberLevelSchema before they get here."""
+    with transaction():
+        if not insert_ignoring_conflict(MemberLevel, **fields):
+            raise LevelExists()
+        level = db.session.get(MemberLevel, fields["code"])
     return level
 
 
@@ -100,7 +102,7 @@ def _apply(member_id, current, target, earned, now):
 
 
 def recalculate(member_id, now=None) -> bool:
-    """Inside a transaction (the scan credit's): put the member on the level their earnings reach."""
+    """Inside a transaction (the credit's): put the member on the level their earnings reach."""
     now = now or utcnow()
     member = get_member(member_id)
     if member.level_pinned:

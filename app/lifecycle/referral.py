@@ -1,7 +1,11 @@
 """Referral bonus (推荐人奖励): when a referred member's first scan is credited, the referrer earns
 REFERRAL_BONUS_POINTS, once, in the scan's own transaction. The referral_rewards row (primary key: the
 referred member) is inserted first with ON CONFLICT DO NOTHING, so a second scan, or two first scans
-racing, find it taken and post nothing."""
+racing, find it taken and post nothing.
+
+A referrer whose membership has expired still gets the bonus (validity.py): it rewards the referred member's
+act, not the referrer's own earning; it does not renew the referrer's membership, and it can be spent only
+once the membership is renewed."""
 from flask import current_app
 from flask_babel import gettext as _
 

@@ -1,5 +1,12 @@
 """Membership validity (有效期): an expired membership neither earns nor redeems until renewed.
 
+"Earns" means by the member's own action: a scan is refused, and so are spending on a gift (redemption) or
+on a promo item (exchange), all with MEMBERSHIP_EXPIRED. Points credited to the member by someone else's
+act — a referral bonus (the referred member's first scan) or a complaint reward (an admin's decision on
+feedback already given) — are still credited: refusing them would undo the referred member's scan or the
+admin's resolution, and a once-only reward skipped would be lost for good. They neither renew the
+membership nor can be spent until it is renewed, and they expire with their lot like any points.
+
 Activity renews it: a credited scan moves `valid_until` to at least VALIDITY_EXTENSION_DAYS after the scan
 day. An admin can set it by hand, with a reason; both are recorded in `validity_changes`.
 """

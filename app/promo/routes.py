@@ -9,7 +9,8 @@ from ..pagination import page_schema
 from . import service
 from .schemas import (AdminMovementQuery, AuditSchema, InboundSchema, PromoItemInSchema, PromoItemListSchema, PromoItemQuery,
                       PromoItemSchema, MovementInSchema, MovementQuery, MovementSchema, OwnStockListSchema, PromoPlanInSchema,
-                      PromoPlanListSchema, PromoPlanQuery, PromoPlanSchema, PromoStockListSchema, StockQuery)
+                      PromoPlanListSchema, PromoPlanQuery, PromoPlanSchema, PromoPlanUpdateSchema, PromoStockListSchema,
+                      StockQuery)
 
 blp = Blueprint("promo", __name__, description="Promotional items (促销品) and their stock")
 
@@ -27,7 +28,7 @@ def my_stock():
 @blp.response(201, MovementSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="No such item")
 @blp.alt_response(409, schema=ErrorSchema, description="INSUFFICIENT_STOCK; for exchange INSUFFICIENT_POINTS, "
-                                                      "NOT_EXCHANGEABLE or MEMBER_LOCKED")
+                                                      "NOT_EXCHANGEABLE, MEMBER_LOCKED or MEMBERSHIP_EXPIRED")
 @blp.alt_response(422, schema=ErrorSchema, description="VALIDATION_ERROR or IDEMPOTENCY_KEY_REUSED")
 @roles("staff")
 def record_movement(body):
@@ -120,3 +121,22 @@ def admin_create_plan(body):
 def admin_plans(query):
     """Planned vs used per item, region and month."""
     return {"items": service.list_plans(**query)}
+
+
+@blp.route("/admin/promo-plans/<int:plan_id>", methods=["PATCH"])
+@blp.arguments(PromoPlanUpdateSchema)
+@blp.response(200, PromoPlanSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="No such plan")
+@roles("admin")
+def admin_update_plan(body, plan_id):
+    """Correct the planned quantity (its item, region and month stay: for those, delete the plan and plan again)."""
+    return service.update_plan(plan_id, **body)
+
+
+@blp.route("/admin/promo-plans/<int:plan_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(404, schema=ErrorSchema, description="No such plan")
+@roles("admin")
+def admin_delete_plan(plan_id):
+    """Remove a plan made by mistake. Plans are targets: no stock or movement changes."""
+    service.delete_plan(plan_id)

@@ -4,7 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ..pagination import PageQuery
 from ..regions import get as get_region
-from ..schema_fields import Id, Integer, Money, MoneyOut
+from ..schema_fields import MAX_DATE, MIN_DATE, Id, Integer, Money, MoneyOut
 from .models import KINDS, STAFF_KINDS
 
 
@@ -127,11 +127,17 @@ class AuditSchema(Schema):
 
 
 class MonthField(fields.String):
+    """A month as YYYY-MM, within the years a Date may take (2000-01 to 2099-12): the month's range in time is
+    then always computable (9999-12 would have no next month, 0000-01 no first day)."""
+
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         year, _, month = text.partition("-")
-        if not (len(year) == 4 and year.isdigit() and len(month) == 2 and month.isdigit() and 1 <= int(month) <= 12):
+        if not (len(year) == 4 and year.isascii() and year.isdigit() and len(month) == 2 and month.isascii()
+                and month.isdigit() and 1 <= int(month) <= 12):
             raise ValidationError(gettext("Write the month as 2026-11."))
+        if not MIN_DATE.year <= int(year) <= MAX_DATE.year:
+            raise ValidationError(gettext("Must be a month between 2000-01 and 2099-12."))
         return text
 
 
@@ -145,6 +151,10 @@ class PromoPlanInSchema(Schema):
     def _region(self, value, **_):
         if get_region(value) is None:
             raise ValidationError(gettext("Unknown region code (GB/T 2260)."))
+
+
+class PromoPlanUpdateSchema(Schema):
+    quantity = Quantity()
 
 
 class PromoPlanSchema(Schema):

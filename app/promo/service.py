@@ -16,11 +16,13 @@ from ..auth.models import StaffUser
 from ..db import transaction, utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
+from ..lifecycle.validity import require_valid
 from ..members.models import Member
 from ..pagination import paginate
 from ..points.service import post_entry
 from ..retailers.models import Retailer
 from ..retailers.service import region_prefix
+from ..schema_fields import MAX_DATE, MIN_DATE
 from ..timeutil import LOCAL_TZ
 from .models import EFFECTS, USED_KINDS, PromoItem, PromoMovement, PromoPlan, PromoStock
 
@@ -135,12 +137,13 @@ def move(*, staff_id, kind, item_id, quantity, activity_id=None, retailer_id=Non
          record_id=None, now=None) -> PromoMovement:
     """A staff member's movement. requisition: warehouse → staff; return: staff → warehouse; distribution,
     consumption, exchange: out of the staff member's hands. An exchange debits the member's points
-    (item points_cost × quantity) in the same transaction: not enough points, nothing moves."""
+    (item points_cost × quantity) in the same transaction: not enough points, a locked account or an expired
+    membership (ISSUE 4: no redeeming until renewed, as for gifts), and nothing moves."""
     now = now or utcnow()
     with transaction():
         item = get_item(item_id)
         staff = db.session.get(StaffUser, staff_id)
-        region_code = _check_refs(kind, activity_id, retailer_id, member_id) or staff.region_code
+        region_code = _check_refs(kind, activity_id, retailer_id, member_id, now) or staff.region_code
         if kind == "exchange" and item.points_cost is None:
             raise NotExchangeable()
         warehouse, on_hand = _apply(item, staff_id, kind, quantity)
@@ -158,7 +161,7 @@ def move(*, staff_id, kind, item_id, quantity, activity_id=None, retailer_id=Non
     return movement
 
 
-def _check_refs(kind, activity_id, retailer_id, member_id):
+def _check_refs(kind, activity_id, retailer_id, member_id, now):
     """Validate the optional references; returns the region the movement belongs to, if they tell one."""
     problems = {}
 
@@ -175,8 +178,10 @@ def _check_refs(kind, activity_id, retailer_id, member_id):
         problems["member_id"] = [str(_l("An exchange needs the member."))]
     if problems:
         raise ValidationFailed(problems)
-    if kind == "exchange" and member.status != "active":
-        raise MemberLocked()
+    if kind == "exchange":
+        if member.status != "active":
+            raise MemberLocked()
+        require_valid(member, now)  # MEMBERSHIP_EXPIRED, as the gift redemption answers
     return (retailer or activity).region_code if (retailer or activity) else None
 
 
@@ -272,7 +277,15 @@ def audit():
 # ---- plans -----------------------------------------------------------------------------------------------------
 
 def _month_range(month: str):
-    year, number = (int(part) for part in month.split("-"))
+    """The month's first instant and the next month's, in Shanghai time; None for a month outside
+    2000-01..2099-12 or not a month at all (a row written before MonthField bounded it): nothing was used in it,
+    and listing the plans must not fail on it."""
+    year, _, number = month.partition("-")
+    if not (year.isascii() and year.isdigit() and number.isascii() and number.isdigit()):
+        return None
+    year, number = int(year), int(number)
+    if not (MIN_DATE.year <= year <= MAX_DATE.year and 1 <= number <= 12):
+        return None
     first = date(year, number, 1)
     end = date(year + number // 12, number % 12 + 1, 1)
     return (datetime.combine(first, time(), tzinfo=LOCAL_TZ), datetime.combine(end, time(), tzinfo=LOCAL_TZ))
@@ -288,6 +301,27 @@ def create_plan(*, item_id, region_code, month, quantity) -> PromoPlan:
         except IntegrityError:
             raise PromoPlanTaken() from None
     return plan
+
+
+def get_plan(plan_id) -> PromoPlan:
+    plan = db.session.get(PromoPlan, plan_id)
+    if plan is None:
+        raise NotFound(_l("No such plan."))
+    return plan
+
+
+def update_plan(plan_id, *, quantity) -> PromoPlan:
+    """Correct a plan's quantity. A plan is a target, not a movement: changing it moves no stock."""
+    with transaction():
+        plan = get_plan(plan_id)
+        plan.quantity = quantity
+    return _with_usage(plan)
+
+
+def delete_plan(plan_id):
+    """Remove a plan made by mistake (wrong item, region or month: delete it and plan again)."""
+    with transaction():
+        db.session.delete(get_plan(plan_id))
 
 
 def used_quantity(item_id, region_code, start, end):
@@ -306,8 +340,11 @@ def list_plans(*, month=None, item_id=None):
         statement = statement.where(PromoPlan.month == month)
     if item_id is not None:
         statement = statement.where(PromoPlan.item_id == item_id)
-    plans = db.session.scalars(statement).all()
-    for plan in plans:
-        plan.used = used_quantity(plan.item_id, plan.region_code, *_month_range(plan.month))
-        plan.remaining = plan.quantity - plan.used
-    return plans
+    return [_with_usage(plan) for plan in db.session.scalars(statement).all()]
+
+
+def _with_usage(plan):
+    span = _month_range(plan.month)
+    plan.used = used_quantity(plan.item_id, plan.region_code, *span) if span else 0
+    plan.remaining = plan.quantity - plan.used
+    return plan

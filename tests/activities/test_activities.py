@@ -182,3 +182,39 @@ def test_a_retried_record_with_the_same_idempotency_key_uses_items_once(api, adm
     second = api.post(f"/staff/activities/{activity['id']}/records", body, token=staff.token, headers=headers)
     assert first.status_code == second.status_code == 201 and first.json == second.json
     assert db.session.query(ActivityRecord).count() == 1 and promo.stock_of(staff.id)[0]["quantity"] == 3
+
+
+def test_dates_outside_2000_to_2099_are_refused_and_create_nothing(api, admin, staff):
+    for starts_on, ends_on in (("0001-01-01", "2026-01-01"), ("1999-12-31", "2000-01-02"),
+                               ("2099-12-31", "2100-01-01"), ("0001-01-01", "0001-01-02")):
+        response = api.post("/admin/activities", {"name": "x", "type": "other", "region_code": "440106",
+                                                  "starts_on": starts_on, "ends_on": ends_on}, token=admin.token)
+        assert response.status_code == 422, (starts_on, ends_on, response.json)
+    assert api.get("/admin/activities", token=admin.token).json["total"] == 0
+
+
+def _effect(api, admin, activity_id):
+    response = api.get(f"/admin/activities/{activity_id}/effect", token=admin.token)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def test_effect_of_an_activity_at_the_first_allowed_date(api, admin, staff):
+    activity = plan(api, admin, [staff.id], starts_on="2000-01-01", ends_on="2000-01-31")
+    effect = _effect(api, admin, activity["id"])
+    assert effect["during"]["starts_at"] == "2000-01-01T00:00:00+08:00"  # 2000-01-01 00:00 in Shanghai
+    assert effect["before"]["starts_at"] == "1999-12-01T00:00:00+08:00"  # the 31 days before
+    whole = plan(api, admin, [staff.id], starts_on="2000-01-01", ends_on=day(-1).isoformat())
+    assert _effect(api, admin, whole["id"])["before"]["starts_at"] < "2000"
+
+
+def test_effect_of_an_activity_stored_before_dates_were_bounded(api, admin, staff):
+    from app.activities.models import Activity
+
+    activity = plan(api, admin, [staff.id], start=-10, end=-4)
+    with transaction():
+        db.session.execute(update(Activity).where(Activity.id == activity["id"])
+                           .values(starts_on=datetime(1, 1, 1).date()))
+    effect = _effect(api, admin, activity["id"])
+    assert effect["during"]["starts_at"] == "2000-01-01T00:00:00+08:00"  # held at 2000-01-01
+    assert effect["during"]["scans"] == 0 and effect["before"]["scans"] == 0

@@ -75,3 +75,19 @@ def test_control_characters_are_refused_and_text_is_trimmed(api, member):
     assert response.status_code == 422 and "content" in response.json["error"]["fields"]
     data = _file(api, member, content="  第一行\n第二行  ")
     assert data["content"] == "第一行\n第二行"
+
+
+def test_a_reward_reaches_a_member_whose_membership_has_expired(api, admin, member):
+    """It pays for feedback already given, by an admin's decision (complaints/service.py close)."""
+    from datetime import timedelta
+
+    from app.timeutil import local_today
+
+    cid = _file(api, member)["id"]
+    past = (local_today() - timedelta(days=1)).isoformat()
+    api.post(f"/admin/members/{member.id}/validity", {"valid_until": past, "reason": "测试"}, token=admin.token)
+    resolved = api.post(f"/admin/complaints/{cid}/resolve", {"result": "已核实", "reward_points": 20}, token=admin.token)
+    assert resolved.status_code == 200 and resolved.json["reward_points"] == 20
+    assert ledger_sum(member.id) == 20
+    me = api.get("/me", token=member.token).json
+    assert me["points_balance"] == 20 and me["valid_until"] == past

@@ -1,5 +1,6 @@
 from datetime import date, datetime, timezone
 
+import pytest
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
@@ -12,6 +13,7 @@ from app.points.service import InsufficientPoints, ledger_sum, post_entry
 from app.db import transaction
 from app.redemptions import service as redemptions
 
+from ..conftest import requires_postgres, run_concurrently
 from ..factories import create_gift, grant_points
 
 PICKUP = {"method": "pickup"}
@@ -107,3 +109,80 @@ def test_expire_points_job_via_cli_is_idempotent(runner, member):
     first = runner.invoke(args=["scheduler", "run-once", "expire-points"])
     second = runner.invoke(args=["scheduler", "run-once", "expire-points"])
     assert first.output.strip() == "expire-points: 10" and second.output.strip() == "expire-points: 0"
+
+
+def _expire_entries():
+    db.session.rollback()
+    return db.session.execute(select(LedgerEntry.member_id, LedgerEntry.delta, LedgerEntry.ref)
+                              .where(LedgerEntry.kind == "expire").order_by(LedgerEntry.id)).all()
+
+
+def _lot_of(entry):
+    return db.session.scalar(select(PointLot.id).where(PointLot.entry_id == entry.id))
+
+
+def test_a_redemption_after_the_year_boundary_writes_off_lapsed_points_before_spending(api, member):
+    """The nightly run has not come yet at 00:01 on 1 January: the lapsed lot is written off by the spend itself,
+    in its transaction, and the nightly run then finds nothing left to do."""
+    with freeze_time("2025-07-01 04:00:00"):
+        old_lot = _lot_of(grant_points(member.id, 80))       # spendable through 2026-12-31
+    with freeze_time("2026-03-01 04:00:00"):
+        grant_points(member.id, 30)                          # spendable through 2027-12-31
+    dear, cheap = create_gift(name="保温杯", points_cost=50).id, create_gift(name="雨伞", points_cost=20).id
+    with freeze_time("2026-12-31 15:59:00"):                 # 23:59 on 31 Dec in Shanghai: all 110 still count
+        assert summary(member.id)["balance"] == 110 and _expire_entries() == []
+    with freeze_time("2026-12-31 16:01:00"):                 # 00:01 on 1 Jan 2027: the 80 have lapsed
+        token = _token(member.id)
+        refused = api.post("/redemptions", {"gift_id": dear, "delivery": PICKUP}, token=token)
+        assert refused.status_code == 409 and refused.json["error"]["code"] == "INSUFFICIENT_POINTS"
+        assert _expire_entries() == [] and _balance(member.id) == 110  # refused: the write-off rolled back too
+        spent = api.post("/redemptions", {"gift_id": cheap, "delivery": PICKUP}, token=token)
+        assert spent.status_code == 201 and spent.json["balance"] == 10
+        assert _expire_entries() == [(member.id, -80, f"lot:{old_lot}")]
+        assert expire_lapsed() == 0                          # the nightly run: nothing left
+        assert expire_lapsed() == 0
+    assert _expire_entries() == [(member.id, -80, f"lot:{old_lot}")]
+    assert _balance(member.id) == 10 == ledger_sum(member.id) == _lots_total(member.id)
+
+
+def test_an_exchange_writes_off_lapsed_points_first_and_the_nightly_run_adds_nothing(member):
+    from app.promo import service as promo
+
+    from ..factories import create_staff
+
+    old_lot = _lot_of(grant_points(member.id, 100, now=at("2025-03-01T10:00:00")))  # through 2026-12-31
+    grant_points(member.id, 30, now=at("2026-03-01T10:00:00"))                       # through 2027-12-31
+    staff, admin = create_staff(), create_staff(role="admin")
+    item = promo.create_item(name="打火机", unit="个", unit_cost="2.50", points_cost=20)
+    promo.inbound(item_id=item.id, quantity=10, recorded_by=admin.id)
+    promo.move(staff_id=staff.id, kind="requisition", item_id=item.id, quantity=10)
+    morning = at("2027-01-01T08:00:00")  # 100 lapsed overnight, the nightly run has not written them off yet
+    exchanged = promo.move(staff_id=staff.id, kind="exchange", item_id=item.id, quantity=1, member_id=member.id,
+                           now=morning)
+    assert exchanged.on_hand == 9 and _balance(member.id) == 10
+    assert _expire_entries() == [(member.id, -100, f"lot:{old_lot}")]
+    with pytest.raises(InsufficientPoints):  # 10 left: the lapsed 100 are not there to spend
+        promo.move(staff_id=staff.id, kind="exchange", item_id=item.id, quantity=1, member_id=member.id, now=morning)
+    assert promo.stock_of(staff.id)[0]["quantity"] == 9
+    assert expire_lapsed(now=morning) == 0
+    assert _expire_entries() == [(member.id, -100, f"lot:{old_lot}")]
+    assert _balance(member.id) == 10 == ledger_sum(member.id) == _lots_total(member.id)
+
+
+@requires_postgres
+def test_spends_racing_the_nightly_run_write_each_lapsed_lot_off_once(app, member):
+    old_lot = _lot_of(grant_points(member.id, 100, now=at("2025-03-01T10:00:00")))  # lapsed by `later`
+    grant_points(member.id, 100, now=at("2026-03-01T10:00:00"))
+    later = at("2027-01-01T08:00:00")
+
+    def work(i):
+        if i % 3 == 0:
+            return expire_lapsed(now=later)
+        with transaction():
+            post_entry(member.id, -10, "adjust", now=later)
+        return None
+
+    results = run_concurrently(app, work, 12)
+    assert _expire_entries() == [(member.id, -100, f"lot:{old_lot}")]
+    assert sum(r for r in results if r is not None) in (0, 100)
+    assert _balance(member.id) == 100 - 8 * 10 == ledger_sum(member.id) == _lots_total(member.id)

@@ -22,7 +22,7 @@ def _add_levels(api, admin):
 
 
 def _level(member_id):
-    db.session.expire_all()
+    db.session.rollback()  # a fresh read: an open SQLite read transaction would keep seeing its snapshot
     return db.session.get(Member, member_id).level_code
 
 
@@ -72,8 +72,9 @@ def test_spending_does_not_lower_the_level_but_a_lapsed_year_does(app, api, admi
 
 
 def test_nightly_recalculation_twice_changes_nothing_the_second_time(runner, api, admin, member, other_member):
-    _add_levels(api, admin)
-    grant_points(member.id, 600, kind="campaign_bonus")  # earned, but no scan hook ran
+    grant_points(member.id, 600, kind="campaign_bonus")  # earned before the levels existed
+    _add_levels(api, admin)  # new thresholds: only the nightly run applies them
+    assert _level(member.id) == "normal"
     first = runner.invoke(args=["scheduler", "run-once", "recalculate-levels"])
     second = runner.invoke(args=["scheduler", "run-once", "recalculate-levels"])
     assert first.output.strip() == "recalculate-levels: 1" and second.output.strip() == "recalculate-levels: 0"
@@ -100,3 +101,76 @@ def test_setting_an_unknown_level_is_404_and_a_reason_is_required(api, admin, me
                     token=admin.token).status_code == 404
     response = api.post(f"/admin/members/{member.id}/level", {"level_code": "normal"}, token=admin.token)
     assert response.status_code == 422 and "reason" in response.json["error"]["fields"]
+
+
+def test_a_multiplier_out_of_range_or_finer_than_a_cent_is_422_and_changes_nothing(api, admin):
+    for bad in (-1, 0, "0.00", "0.009", 100, 150, "99.991", "1.999", "1.005", 1.999, "abc", "NaN", "Infinity", "1e1000",
+                True, None):
+        response = api.patch("/admin/levels/normal", {"multiplier": bad}, token=admin.token)
+        assert response.status_code == 422, (bad, response.json)
+        assert list(response.json["error"]["fields"]) == ["multiplier"], bad
+    db.session.expire_all()
+    assert db.session.get(MemberLevel, "normal").multiplier == Decimal("1.00")
+    for good, stored in (("0.01", "0.01"), ("99.99", "99.99"), (2, "2.00"), ("1.5", "1.50"), ("1.100", "1.10"),
+                         (1.25, "1.25")):
+        response = api.patch("/admin/levels/normal", {"multiplier": good}, token=admin.token)
+        assert response.status_code == 200 and response.json["multiplier"] == stored, (good, response.json)
+
+
+def test_creating_a_level_with_a_bad_multiplier_is_422_not_level_exists(api, admin):
+    for bad in (0, -1, 150, "1.999"):
+        response = api.post("/admin/levels", {"code": "abc", "name": "n", "min_points": 1, "multiplier": bad},
+                            token=admin.token)
+        assert response.status_code == 422, (bad, response.json)
+        assert "multiplier" in response.json["error"]["fields"]
+    assert db.session.get(MemberLevel, "abc") is None
+    created = api.post("/admin/levels", {"code": "abc", "name": "n", "min_points": 1, "multiplier": "1.10"},
+                       token=admin.token)
+    assert created.status_code == 201 and created.json["multiplier"] == "1.10"
+    taken = api.post("/admin/levels", {"code": "abc", "name": "n", "min_points": 1, "multiplier": "1.10"},
+                     token=admin.token)
+    assert taken.status_code == 409 and taken.json["error"]["code"] == "LEVEL_EXISTS"
+
+
+def _referrer_with_earnings(app, make_member, earned, bonus):
+    app.config["REFERRAL_BONUS_POINTS"] = bonus
+    referrer = make_member()
+    credit_scan(referrer.id, earned)
+    return referrer, make_member(referral_code=referrer.member.referral_code)
+
+
+def test_a_referral_bonus_that_crosses_a_threshold_raises_the_referrers_level(app, api, admin, make_member):
+    _add_levels(api, admin)
+    referrer, referred = _referrer_with_earnings(app, make_member, 495, 10)
+    assert _level(referrer.id) == "normal"
+    credit_scan(referred.id)  # the referred member's first scan pays the bonus: 505 earned
+    assert _level(referrer.id) == "silver"
+    change = db.session.scalar(select(LevelChange).where(LevelChange.member_id == referrer.id))
+    assert (change.from_code, change.to_code, change.source, change.earned_points) == ("normal", "silver", "auto", 505)
+
+
+def test_a_complaint_reward_that_crosses_a_threshold_raises_the_level(api, admin, member):
+    _add_levels(api, admin)
+    credit_scan(member.id, 1990)
+    assert _level(member.id) == "silver"
+    complaint = api.post("/complaints", {"kind": "suggestion", "content": "建议增加礼品种类"}, token=member.token).json
+    resolved = api.post(f"/admin/complaints/{complaint['id']}/resolve", {"result": "感谢建议", "reward_points": 10},
+                        token=admin.token)
+    assert resolved.status_code == 200, resolved.json
+    assert _level(member.id) == "gold"
+    assert api.get("/me", token=member.token).json["level"]["code"] == "gold"
+
+
+def test_every_earning_kind_moves_the_level_when_credited_but_an_adjustment_does_not(api, admin, member, other_member):
+    _add_levels(api, admin)
+    grant_points(member.id, 500, kind="campaign_bonus")
+    assert _level(member.id) == "silver"
+    grant_points(other_member.id, 500, kind="adjust")  # a correction, not earning (levels.EARNING_KINDS)
+    assert _level(other_member.id) == "normal"
+
+
+def test_a_credit_leaves_a_pinned_level_alone(api, admin, member):
+    _add_levels(api, admin)
+    api.post(f"/admin/members/{member.id}/level", {"level_code": "normal", "reason": "测试"}, token=admin.token)
+    grant_points(member.id, 600, kind="complaint_reward")
+    assert _level(member.id) == "normal"

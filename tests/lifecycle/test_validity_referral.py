@@ -12,7 +12,7 @@ from app.points.service import ledger_sum
 from app.timeutil import local_today
 
 from ..conftest import requires_postgres, run_concurrently
-from ..factories import create_member, credit_scan
+from ..factories import create_gift, create_member, credit_scan
 
 
 def _member(member_id):
@@ -94,3 +94,23 @@ def test_hooks_accept_a_missing_now(app, member):
     assert _member(referred.id).valid_until == local_today() + timedelta(days=900)
     assert db.session.get(ReferralReward, referred.id).created_at is not None
     assert ledger_sum(member.id) == 1 + app.config["REFERRAL_BONUS_POINTS"]
+
+
+def _expire(api, admin, member_id):
+    past = (local_today() - timedelta(days=1)).isoformat()
+    response = api.post(f"/admin/members/{member_id}/validity", {"valid_until": past, "reason": "测试"},
+                        token=admin.token)
+    assert response.status_code == 200
+    return past
+
+
+def test_an_expired_referrer_still_gets_the_bonus_but_stays_expired(app, api, admin, member):
+    """The bonus pays for the referred member's act, not the referrer's own earning (validity.py)."""
+    referred = create_member(referral_code=member.member.referral_code)
+    past = _expire(api, admin, member.id)
+    credit_scan(referred.id)
+    assert ledger_sum(member.id) == app.config["REFERRAL_BONUS_POINTS"] == _member(member.id).points_balance
+    assert _member(member.id).valid_until.isoformat() == past  # a bonus renews nothing
+    gift_id = create_gift(points_cost=1).id
+    refused = api.post("/redemptions", {"gift_id": gift_id, "delivery": {"method": "pickup"}}, token=member.token)
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "MEMBERSHIP_EXPIRED"

@@ -258,3 +258,82 @@ def test_a_locked_member_cannot_exchange(api, admin, staff, member):
                                                    "member_id": member.id}, token=staff.token)
     assert response.status_code == 409 and response.json["error"]["code"] == "MEMBER_LOCKED"
     assert my_quantity(api, staff, item.id) == 5
+
+
+def test_an_expired_membership_cannot_exchange_and_nothing_moves(api, admin, staff, member):
+    from datetime import timedelta
+
+    from app.timeutil import local_today
+
+    item = make_item(points_cost=10)
+    stock_up(admin, staff, item, held=5)
+    give_points(member.id, 100)
+    past = (local_today() - timedelta(days=1)).isoformat()
+    api.post(f"/admin/members/{member.id}/validity", {"valid_until": past, "reason": "测试"}, token=admin.token)
+    response = api.post("/staff/stock-movements", {"kind": "exchange", "item_id": item.id, "quantity": 1,
+                                                   "member_id": member.id}, token=staff.token)
+    assert response.status_code == 409 and response.json["error"]["code"] == "MEMBERSHIP_EXPIRED"
+    assert my_quantity(api, staff, item.id) == 5 and ledger_sum(member.id) == 100
+    assert db.session.query(PromoMovement).filter_by(kind="exchange").count() == 0
+    renewed = (local_today() + timedelta(days=30)).isoformat()
+    api.post(f"/admin/members/{member.id}/validity", {"valid_until": renewed, "reason": "续期"}, token=admin.token)
+    again = api.post("/staff/stock-movements", {"kind": "exchange", "item_id": item.id, "quantity": 1,
+                                                "member_id": member.id}, token=staff.token)
+    assert again.status_code == 201 and ledger_sum(member.id) == 90
+
+
+def _plan(api, admin, item_id, month, quantity=10):
+    return api.post("/admin/promo-plans", {"item_id": item_id, "region_code": "440100", "month": month,
+                                           "quantity": quantity}, token=admin.token)
+
+
+def test_a_plan_month_outside_2000_to_2099_or_malformed_is_422(api, admin):
+    item = make_item()
+    for month in ("9999-12", "0000-01", "1999-12", "2100-01", "２０２６-１１", "2026-13", "2026-1", "26-11"):
+        response = _plan(api, admin, item.id, month)
+        assert response.status_code == 422 and list(response.json["error"]["fields"]) == ["month"], month
+        assert api.get(f"/admin/promo-plans?month={month}", token=admin.token).status_code == 422, month
+    assert _plan(api, admin, item.id, "2000-01").status_code == 201
+    assert _plan(api, admin, item.id, "2099-12").status_code == 201
+    listed = api.get("/admin/promo-plans", token=admin.token)
+    assert listed.status_code == 200 and [p["month"] for p in listed.json["items"]] == ["2000-01", "2099-12"]
+
+
+def test_a_plan_stored_before_months_were_bounded_lists_and_can_be_deleted(api, admin):
+    from app.promo.models import PromoPlan
+
+    item = make_item()
+    with transaction():
+        for month in ("9999-12", "0000-01"):
+            db.session.add(PromoPlan(item_id=item.id, region_code="440100", month=month, quantity=5))
+    listed = api.get("/admin/promo-plans", token=admin.token)
+    assert listed.status_code == 200
+    assert [(p["month"], p["used"], p["remaining"]) for p in listed.json["items"]] == [("0000-01", 0, 5),
+                                                                                      ("9999-12", 0, 5)]
+    for plan in listed.json["items"]:
+        assert api.delete(f"/admin/promo-plans/{plan['id']}", token=admin.token).status_code == 204
+    assert api.get("/admin/promo-plans", token=admin.token).json["items"] == []
+
+
+def test_admin_corrects_a_plans_quantity_or_deletes_it(api, admin, staff):
+    from app.timeutil import local_today
+
+    item = make_item()
+    stock_up(admin, staff, item, held=10)
+    month = local_today().strftime("%Y-%m")
+    plan_id = _plan(api, admin, item.id, month, quantity=400).json["id"]
+    service.move(staff_id=staff.id, kind="distribution", item_id=item.id, quantity=3,
+                 retailer_id=create_retailer(region_code="440106").id)
+    fixed = api.patch(f"/admin/promo-plans/{plan_id}", {"quantity": 40}, token=admin.token)
+    assert fixed.status_code == 200, fixed.json
+    body = fixed.json
+    assert (body["planned"], body["used"], body["remaining"], body["month"]) == (40, 3, 37, month)
+    for bad in ({"quantity": 0}, {"quantity": 2.5}, {"quantity": 10**7}, {}, {"month": "2026-01"}):
+        response = api.patch(f"/admin/promo-plans/{plan_id}", bad, token=admin.token)
+        assert response.status_code == 422, bad
+    assert api.patch("/admin/promo-plans/999999", {"quantity": 1}, token=admin.token).status_code == 404
+    assert api.delete(f"/admin/promo-plans/{plan_id}", token=admin.token).status_code == 204
+    assert api.delete(f"/admin/promo-plans/{plan_id}", token=admin.token).status_code == 404
+    assert api.get("/admin/promo-plans", token=admin.token).json["items"] == []
+    assert api.get("/admin/promo-stock/audit", token=admin.token).json == {"mismatches": []}  # no stock moved
+    assert _plan(api, admin, item.id, month, quantity=40).status_code == 201  # planned again after the delete

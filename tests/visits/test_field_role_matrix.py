@@ -16,7 +16,8 @@ ADMIN = [
     ("GET", "/admin/visit-plans/summary?week=2026-W47"), ("GET", "/admin/visits"), ("GET", "/admin/visits/1"),
     ("POST", "/admin/promo-items"), ("GET", "/admin/promo-items"), ("POST", "/admin/promo-items/1/inbound"),
     ("GET", "/admin/promo-stock"), ("GET", "/admin/promo-stock/audit"), ("GET", "/admin/promo-movements"),
-    ("POST", "/admin/promo-plans"), ("GET", "/admin/promo-plans"), ("POST", "/admin/activities"),
+    ("POST", "/admin/promo-plans"), ("GET", "/admin/promo-plans"), ("PATCH", "/admin/promo-plans/1"),
+    ("DELETE", "/admin/promo-plans/1"), ("POST", "/admin/activities"),
     ("GET", "/admin/activities"), ("GET", "/admin/activities/1/records"), ("GET", "/admin/activities/1/effect"),
 ]
 
