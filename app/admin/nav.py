@@ -27,6 +27,7 @@ NAV = [
     NavEntry("admin.visits", "/admin/visits", _l("Visit plans"), _l("Field")),
     NavEntry("admin.promo_items", "/admin/promo-items", _l("Promo items"), _l("Field")),
     NavEntry("admin.activities", "/admin/activities", _l("Activities"), _l("Field")),
+    NavEntry("admin.stats", "/admin/stats", _l("Statistics reports"), _l("Statistics")),
     NavEntry("admin.staff", "/admin/staff", _l("Staff accounts"), _l("System")),
     NavEntry("admin.audit", "/admin/audit", _l("Audit log"), _l("System")),
     NavEntry("admin.tasks_list", "/admin/tasks", _l("My background tasks"), _l("System")),

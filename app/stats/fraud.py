@@ -4,6 +4,7 @@ import math
 from collections import defaultdict
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from ..codes.models import Scan
@@ -15,7 +16,14 @@ from .sqltime import as_date, local_date
 EARTH_RADIUS_KM = 6371.0
 
 
-def fraud_signals(start: date, end: date, scans_per_day: int, members_per_ip: int, far_km: float) -> dict:
+def fraud_signals(start: date, end: date, scans_per_day: int | None = None, members_per_ip: int | None = None,
+                  far_km: float | None = None) -> dict:
+    """Each threshold left out (None) is the configured one: FRAUD_SCANS_PER_DAY, FRAUD_MEMBERS_PER_IP,
+    FRAUD_FAR_KM."""
+    config = current_app.config
+    scans_per_day = scans_per_day or config["FRAUD_SCANS_PER_DAY"]
+    members_per_ip = members_per_ip or config["FRAUD_MEMBERS_PER_IP"]
+    far_km = far_km or config["FRAUD_FAR_KM"]
     day = local_date(Scan.created_at)
     in_range = day.between(start, end)
     heavy = db.session.execute(

@@ -1,8 +1,6 @@
 """Admin statistics endpoints (统计分析). Each answers JSON, or a CSV / XLSX download with ?format=csv|xlsx."""
 from functools import wraps
 
-from flask import current_app
-
 from ..api import Blueprint
 from ..auth.decorators import roles
 from ..errors import ErrorSchema
@@ -122,8 +120,5 @@ def _fraud_rows(result):
            rows=_fraud_rows)
 def fraud(query):
     """Fraud signals: heavy scanners, shared IPs, scans far from the member's region."""
-    config = current_app.config
-    return fraud_signals(query["start"], query["end"],
-                         query.get("scans_per_day") or config["FRAUD_SCANS_PER_DAY"],
-                         query.get("members_per_ip") or config["FRAUD_MEMBERS_PER_IP"],
-                         query.get("far_km") or config["FRAUD_FAR_KM"])
+    return fraud_signals(query["start"], query["end"], query.get("scans_per_day"), query.get("members_per_ip"),
+                         query.get("far_km"))
