@@ -113,3 +113,20 @@ def test_list_filters(console, items, week_plans, staff):
     assert [r[3] for r in _csv(console.get("/admin/promo-items/plans?month=2026-12&export=csv"))[1:]] == ["9"]
     assert [r[0] for r in _csv(console.get(f"/admin/promo-items/plans?item={items[1].id}&export=csv"))[1:]] \
         == ["2026-11"]
+
+
+@pytest.mark.parametrize("list_name, path", [("promo_items", "/admin/exports/promo_items?sort=-name"),
+                                             ("promo_plans", "/admin/exports/promo_plans?month=2026-11")])
+def test_background_export_of_computed_lists(console, items, list_name, path):
+    from .conftest import wait_for_task
+
+    for n, item in enumerate(items):
+        promo.create_plan(item_id=item.id, region_code="440100", month="2026-11", quantity=n + 1)
+    response = console.post(path, {"format": "csv"})
+    state = wait_for_task(console, response.location + ".json")
+    assert state["status"] == "done" and state["done"] == state["total"] == ROWS
+    rows = _csv(console.get(state["download_url"]))[1:]
+    if list_name == "promo_items":
+        assert [r[1] for r in rows] == [f"物料{n:02d}" for n in reversed(range(ROWS))]
+    else:
+        assert all(r[4] == "0" and r[5] == r[3] for r in rows)  # used and remaining, computed per batch
