@@ -104,6 +104,7 @@ class Config:
     WTF_CSRF_CHECK_DEFAULT = False  # the console checks every unsafe /admin request itself; the API uses bearer tokens
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session (idle expiry ends it)
     EXPORT_SYNC_MAX_ROWS = _int("EXPORT_SYNC_MAX_ROWS", 10000)  # larger lists export in the background
+    GIFT_LOW_STOCK = _int("GIFT_LOW_STOCK", 5)  # the dashboard lists gifts on sale with this many or fewer left
     TASK_WORKERS = _int("TASK_WORKERS", 2)
     TASK_STALE_MINUTES = _int("TASK_STALE_MINUTES", 10)
     TASK_RESULT_DIR = os.environ.get("TASK_RESULT_DIR")  # default: task-results/ next to UPLOAD_DIR

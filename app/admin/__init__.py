@@ -1,8 +1,8 @@
 """The admin console (管理端): server-rendered pages under /admin that call the same services as the API.
 
 Adding a feature's pages (gifts, code batches, retailers, ...):
-- a module `app/admin/<feature>.py` with views on `bp` named as in nav.py (`@bp.get("/gifts")` def `gifts`
-  → endpoint `admin.gifts`: its nav entry turns from disabled to a link by itself), imported in init_app;
+- a module `app/admin/<feature>.py` with views on `bp` (`@bp.get("/gifts")` def `gifts` → endpoint
+  `admin.gifts`), imported in init_app, and its entry in nav.py;
   templates in templates/admin/<feature>/ extending admin/base.html;
 - lists: a `ListSpec` registered in listing.py gives filters, sort, pages, ?export=csv|xlsx and the
   background export; actions: `perform(...)`/`audited(...)` from actions.py (service call + audit record,

@@ -8,8 +8,19 @@ too long to export in the request exports through `POST /admin/exports/<spec nam
         name="members", title=_l("Members"), filter_form=MemberFilter, query=member_query,
         columns=[Column("id", _l("ID"), lambda m: m.id, sort=Member.id), ...],
         default_sort="-id"))
+
+A list the service computes in memory (a week's plan-vs-actual, the catalogue with its stock flags) gives
+`rows` instead of `query`: its columns' `sort` are then key functions, and pages are slices. `prepare`
+fills values computed per row for a page (or an export) in one go rather than one query per cell.
+
+Filter values are bounded here, once for every list: dates to 2000..2099, numbers to 32-bit ids, no control
+characters; a value out of bounds is a field error and the filter is ignored, never a 500.
 """
+import re
+import unicodedata
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import islice
 from typing import Any, Callable
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -17,8 +28,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import Select
 from werkzeug.datastructures import MultiDict
+from wtforms.fields.core import UnboundField
 
+from ..audit.masking import mask_name
+from ..extensions import db
+from ..members.models import mask_phone
 from ..pagination import paginate
+from ..schema_fields import MAX_DATE, MAX_ID, MIN_DATE
 from . import export
 
 PER_PAGE_CHOICES = (20, 50, 100)
@@ -29,7 +45,7 @@ class Column:
     key: str
     label: Any  # a lazy string
     value: Callable[[Any], Any]
-    sort: Any = None  # the SQL expression to order by, if sortable
+    sort: Any = None  # the SQL expression to order by (a key function for a `rows` list), if sortable
     link: Callable[[Any], str] | None = None  # endpoint URL for the cell, in the page only
 
 
@@ -38,11 +54,13 @@ class ListSpec:
     name: str
     title: Any
     columns: list[Column]
-    query: Callable[[dict], Select]  # validated filter data → select()
+    query: Callable[[dict], Select] | None = None  # validated filter data → select()
     filter_form: type | None = None
     default_sort: str = "-id"
     tiebreak: Any = None  # a unique column, so pages never overlap when sort keys tie
     extra: dict = field(default_factory=dict)
+    rows: Callable[[dict], list] | None = None  # instead of `query`: validated filter data → the rows
+    prepare: Callable[[list], None] | None = None  # fills per-row computed values of a page or an export
 
     def column(self, key):
         return next((c for c in self.columns if c.key == key), None)
@@ -69,8 +87,31 @@ def read_filters(spec: ListSpec, args: MultiDict):
         return None, {}
     form = spec.filter_form(formdata=args, meta={"csrf": False})
     form.validate()
+    _bound(form)
     data = {name: f.data for name, f in form._fields.items() if not f.errors and f.data not in (None, "", [])}
     return form, data
+
+
+OUT_OF_BOUNDS = _l("This value is out of range, so it was ignored.")
+
+
+def _out_of_bounds(value) -> bool:
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return not MIN_DATE <= value <= MAX_DATE
+    if isinstance(value, int) and not isinstance(value, bool):
+        return abs(value) > MAX_ID
+    if isinstance(value, str):
+        return any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value)
+    return False
+
+
+def _bound(form):
+    """Mark a field whose value no query could take (year 9999, 10**20, a NUL) as an error."""
+    for f in form:
+        if not f.errors and _out_of_bounds(f.data):
+            f.errors = [*f.errors, OUT_OF_BOUNDS]
 
 
 def where_equal(statement: Select, filters: dict, columns: dict) -> Select:
@@ -81,21 +122,60 @@ def where_equal(statement: Select, filters: dict, columns: dict) -> Select:
     return statement
 
 
-def ordered(spec: ListSpec, statement: Select, sort: str | None) -> tuple[Select, str]:
+def _sort_column(spec: ListSpec, sort: str | None) -> tuple[Column, str]:
     sort = sort or spec.default_sort
     column = spec.column(sort.lstrip("-"))
     if column is None or column.sort is None:
         sort = spec.default_sort
         column = spec.column(sort.lstrip("-"))
+    return column, sort
+
+
+def ordered(spec: ListSpec, statement: Select, sort: str | None) -> tuple[Select, str]:
+    column, sort = _sort_column(spec, sort)
     expression = column.sort.desc() if sort.startswith("-") else column.sort.asc()
     tiebreak = spec.tiebreak if spec.tiebreak is not None else column.sort
     return statement.order_by(expression, tiebreak.desc() if sort.startswith("-") else tiebreak.asc()), sort
 
 
-def statement_for(spec: ListSpec, args: MultiDict) -> Select:
+def _none_last(key):
+    def wrapped(item):
+        value = key(item)
+        return (value is None, value if value is not None else 0)
+    return wrapped
+
+
+def sorted_rows(spec: ListSpec, rows: list, sort: str | None) -> tuple[list, str]:
+    column, sort = _sort_column(spec, sort)
+    return sorted(rows, key=_none_last(column.sort), reverse=sort.startswith("-")), sort
+
+
+def selection(spec: ListSpec, data: dict, sort: str | None):
+    """(the sorted select(), or the sorted rows of a `rows` list; the sort applied)."""
+    if spec.rows is not None:
+        return sorted_rows(spec, list(spec.rows(data)), sort)
+    return ordered(spec, spec.query(data), sort)
+
+
+def prepared(spec: ListSpec, items):
+    if spec.prepare is not None and items:
+        spec.prepare(items)
+    return items
+
+
+def _prepared_stream(spec, items, size=500):
+    while chunk := list(islice(items, size)):
+        yield from prepared(spec, chunk)
+
+
+def export_rows(spec: ListSpec, args: MultiDict):
+    """(how many rows, an iterable of them) for the background export: a query streams in batches."""
     _form, data = read_filters(spec, args)
-    statement, _sort = ordered(spec, spec.query(data), args.get("sort"))
-    return statement
+    source, _sort = selection(spec, data, args.get("sort"))
+    if isinstance(source, list):
+        return len(source), prepared(spec, source)
+    rows = db.session.scalars(source.execution_options(yield_per=500))
+    return export.count(source), _prepared_stream(spec, iter(rows))
 
 
 def _int_arg(name, default, allowed=None, maximum=100000):
@@ -108,32 +188,59 @@ def _int_arg(name, default, allowed=None, maximum=100000):
     return min(max(value, 1), maximum)
 
 
+def _page(source, page, per_page):
+    if isinstance(source, list):
+        first = (page - 1) * per_page
+        return {"items": source[first:first + per_page], "page": page, "per_page": per_page, "total": len(source)}
+    return paginate(source, page, per_page)
+
+
 def show_list(spec: ListSpec, template: str, **context):
-    """Render a list page, or its export when ?export=csv|xlsx."""
+    """Render a list page, or its export when ?export=csv|xlsx. The template gets `chosen`: the valid filters."""
     form, data = read_filters(spec, request.args)
-    statement, sort = ordered(spec, spec.query(data), request.args.get("sort"))
+    source, sort = selection(spec, data, request.args.get("sort"))
     fmt = request.args.get("export")
     if fmt in export.FORMATS:
-        return _export_now(spec, statement, fmt)
-    page = paginate(statement, _int_arg("page", 1), _int_arg("per_page", 20, PER_PAGE_CHOICES))
-    return render_template(template, spec=spec, page=page, form=form, sort=sort, **context)
+        return _export_now(spec, source, fmt)
+    page = _page(source, _int_arg("page", 1), _int_arg("per_page", 20, PER_PAGE_CHOICES))
+    prepared(spec, page["items"])
+    return render_template(template, spec=spec, page=page, form=form, sort=sort, chosen=data, **context)
 
 
-def _export_now(spec, statement, fmt):
+def _export_now(spec, source, fmt):
     from .actions import record_action
 
     limit = current_app.config["EXPORT_SYNC_MAX_ROWS"]
-    rows = export.fetch(statement, limit + 1)
+    rows = source[:limit + 1] if isinstance(source, list) else export.fetch(source, limit + 1)
     if len(rows) > limit:
         flash(_l("This list has more than %(n)s rows: use “Export in background”.", n=limit), "warning")
         return redirect(list_url(export=None))
-    record_action("export", target_type=spec.name, note=f"{fmt} {len(rows)} rows {_query_note()}")
-    return export.response(spec, rows, fmt)
+    record_action("export", target_type=spec.name, note=f"{fmt} {len(rows)} rows {query_note(spec, request.args)}")
+    return export.response(spec, prepared(spec, rows), fmt)
 
 
-def _query_note():
-    args = {k: v for k, v in request.args.items() if k not in ("export", "page") and v}
-    return "&".join(f"{k}={v}" for k, v in sorted(args.items()))[:150]
+# Filters whose values are personal data or free text that may be (a phone, a name): masked in the audit log.
+PERSONAL_FILTERS = {"q", "phone", "name", "real_name", "owner", "operator"}
+_PHONE_LIKE = re.compile(r"^[\d\s+()-]+$")
+_DIGIT_RUN = re.compile(r"\d{7,}")
+
+
+def masked_filter(key: str, value: str) -> str:
+    """A filter value fit for the audit log: 13900000002 → 139****0002, 王小明 → 王**."""
+    value = str(value).strip()
+    if key in PERSONAL_FILTERS and value:
+        if _PHONE_LIKE.match(value):
+            return mask_phone("".join(ch for ch in value if ch.isdigit()))
+        return mask_name(value)
+    return _DIGIT_RUN.sub(lambda m: mask_phone(m[0]), value)
+
+
+def query_note(spec: ListSpec, args) -> str:
+    """The list's filters and sort for an audit note: only the list's own arguments, personal ones masked."""
+    known = {"sort"} | {name for name in dir(spec.filter_form or object)
+                        if isinstance(getattr(spec.filter_form, name, None), UnboundField)}
+    pairs = sorted((k, v) for k, v in args.items() if k in known and v)
+    return "&".join(f"{k}={masked_filter(k, v)}" for k, v in pairs)[:150]
 
 
 def list_url(**changes):

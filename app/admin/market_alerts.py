@@ -11,8 +11,9 @@ from ..products.models import Product
 from ..stats import market_service
 from ..stats.exports import export
 from ..stats.schemas import AlertResultSchema
-from ..stats.weeks import parse_week, previous_week
+from ..stats.weeks import previous_week
 from . import bp
+from .formfields import bounded_week
 
 
 def market_alerts(now=None) -> dict:
@@ -36,7 +37,7 @@ def market_alerts_download():
     week = (request.args.get("week") or previous_week()).strip().upper()
     fmt = request.args.get("format", "json")
     try:
-        parse_week(week)
+        bounded_week(week)  # the console's weeks: 2000..2099, like every date it takes
     except ValueError:
         abort(400)
     if fmt not in ("json", "csv", "xlsx"):

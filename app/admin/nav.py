@@ -1,8 +1,7 @@
-"""The console's navigation: every page of the issue, in order. An entry whose page is not served yet
-(its feature's console views are not merged) shows disabled, never as a placeholder page."""
+"""The console's navigation: every page of the issue, in order, each a link to its page."""
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 
 
@@ -35,14 +34,9 @@ NAV = [
 
 
 def nav_items():
-    """(entry, url or None, active) for the layout; url None while the page is not served."""
-    from flask import request
-
-    served = current_app.view_functions
+    """(entry, url, active) for the layout."""
     items = []
     for entry in NAV:
-        url = url_for(entry.endpoint) if entry.endpoint in served else None
-        active = request.endpoint == entry.endpoint or (
-            request.endpoint or "").startswith(entry.endpoint + "_")
-        items.append((entry, url, active))
+        active = request.endpoint == entry.endpoint or (request.endpoint or "").startswith(entry.endpoint + "_")
+        items.append((entry, url_for(entry.endpoint), active))
     return items

@@ -1,22 +1,25 @@
 """Promo items (物料): items with their low-stock flag, inbound to the warehouse, stock per location, the
 movement ledger and the monthly plans (planned vs used), all through app/promo/service.py. Form input is
 checked by the API's own schemas, whose messages are shown to the admin."""
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
-from wtforms import SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import Length, NumberRange, Optional, Regexp
 
 from .. import regions
 from ..auth.models import StaffUser
 from ..extensions import db
 from ..promo import service
-from ..promo.models import PromoItem, PromoMovement
+from ..promo.models import PromoItem, PromoMovement, PromoPlan, PromoStock
+from ..schema_fields import MAX_ID
 from ..promo.schemas import InboundSchema, PromoItemInSchema, PromoPlanInSchema
 from . import bp
 from .actions import perform
+from .formfields import IdSelectField
 from .labels import options
+from .visits import staff_choices
 from .listing import Column, FilterForm, ListSpec, register, show_list, where_equal
 
 KIND_LABELS = {"inbound": _l("Inbound"), "requisition": _l("Requisition"), "distribution": _l("Distribution"),
@@ -51,10 +54,39 @@ def item_choices(blank):
     return options(([("", blank)] if blank else []) + [(str(i), name) for i, name in items])
 
 
+class ItemFilter(FilterForm):
+    q = StringField(_l("Name"), validators=[Optional(), Length(max=64)])
+    low = SelectField(_l("Stock"), validators=[Optional()],
+                      choices=options([("", _l("All items")), ("1", _l("Only items low on stock"))]))
+
+
+def item_rows(filters):
+    """The catalogue with its warehouse quantity and low-stock flag, as the promo service computes them."""
+    items = service.list_items(low_only=filters.get("low") == "1")
+    name = (filters.get("q") or "").strip().casefold()
+    return [item for item in items if name in item.name.casefold()]
+
+
+ITEMS = register(ListSpec(
+    name="promo_items", title=_l("Promo items"), filter_form=ItemFilter, rows=item_rows, default_sort="id",
+    columns=[
+        Column("id", _l("ID"), lambda i: i.id, sort=lambda i: i.id),
+        Column("name", _l("Name"), lambda i: i.name, sort=lambda i: i.name),
+        Column("unit", _l("Unit"), lambda i: i.unit),
+        Column("unit_cost", _l("Unit cost"), lambda i: i.unit_cost, sort=lambda i: i.unit_cost),
+        Column("points_cost", _l("Points per unit"), lambda i: i.points_cost, sort=lambda i: i.points_cost),
+        Column("warehouse", _l("In the warehouse"), lambda i: i.warehouse_quantity,
+               sort=lambda i: i.warehouse_quantity),
+        Column("low_stock_threshold", _l("Low-stock threshold"), lambda i: i.low_stock_threshold,
+               sort=lambda i: i.low_stock_threshold),
+        Column("low_stock", _l("Low stock"), lambda i: _l("Low stock") if i.low_stock else "",
+               sort=lambda i: i.low_stock),
+    ]))
+
+
 @bp.get("/promo-items")
 def promo_items():
-    low_only = request.args.get("low") == "1"
-    return render_template("admin/promo/items.html", items=service.list_items(low_only=low_only), low_only=low_only)
+    return show_list(ITEMS, "admin/promo/items.html")
 
 
 @bp.post("/promo-items")
@@ -79,20 +111,50 @@ def promo_items_inbound(item_id):
                    done=_l("Inbound recorded."), back=back)
 
 
+def location_choices():
+    return options([("", _l("All locations")), ("warehouse", _l("Warehouse"))]) + staff_choices(None)
+
+
+class StockFilter(FilterForm):
+    item = IdSelectField(_l("Item"), validators=[Optional()])
+    location = SelectField(_l("Location"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item.choices = item_choices(_l("All items"))
+        self.location.choices = location_choices()
+
+
+def stock_query(filters):
+    statement = select(PromoStock).join(PromoItem, PromoItem.id == PromoStock.item_id)
+    location = filters.get("location")
+    if location == "warehouse":
+        statement = statement.where(PromoStock.staff_id.is_(None))
+    elif location:
+        statement = statement.where(PromoStock.staff_id == int(location))
+    return where_equal(statement, filters, {"item": PromoStock.item_id})
+
+
+STOCK = register(ListSpec(
+    name="promo_stock", title=_l("Stock per location"), filter_form=StockFilter, query=stock_query,
+    default_sort="item", tiebreak=PromoStock.id,
+    columns=[
+        Column("item", _l("Item"), lambda s: s.item.name, sort=PromoItem.name),
+        Column("location", _l("Location"), lambda s: _staff_name(s.staff_id), sort=PromoStock.staff_id),
+        Column("quantity", _l("Quantity"), lambda s: s.quantity, sort=PromoStock.quantity),
+    ]))
+
+
 @bp.get("/promo-items/stock")
 def promo_items_stock():
-    item = request.args.get("item", "")
-    stock = service.all_stock(item_id=int(item) if item.isdigit() else None)
-    return render_template("admin/promo/stock.html", stock=stock, names={s.staff_id: _staff_name(s.staff_id)
-                                                                        for s in stock},
-                           items=item_choices(_l("All items")), item=item)
+    return show_list(STOCK, "admin/promo/stock.html")
 
 
 class MovementFilter(FilterForm):
-    item = SelectField(_l("Item"), validators=[Optional()], validate_choice=False)
+    item = IdSelectField(_l("Item"), validators=[Optional()])
     kind = SelectField(_l("Kind"), validators=[Optional()],
                        choices=options([("", _l("Any"))] + list(KIND_LABELS.items())))
-    staff = StringField(_l("Staff ID"), validators=[Optional(), Length(max=10)])
+    staff = IntegerField(_l("Staff ID"), validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,11 +162,8 @@ class MovementFilter(FilterForm):
 
 
 def movement_query(filters):
-    statement = select(PromoMovement)
-    for name, column in (("item", PromoMovement.item_id), ("staff", PromoMovement.staff_id)):
-        if str(filters.get(name, "")).strip().isdigit():
-            statement = statement.where(column == int(filters[name]))
-    return where_equal(statement, filters, {"kind": PromoMovement.kind})
+    return where_equal(select(PromoMovement), filters, {"item": PromoMovement.item_id,
+                                                        "staff": PromoMovement.staff_id, "kind": PromoMovement.kind})
 
 
 MOVEMENTS = register(ListSpec(
@@ -129,13 +188,46 @@ def promo_items_movements():
     return show_list(MOVEMENTS, "admin/promo/movements.html")
 
 
+class PlanFilter(FilterForm):
+    month = StringField(_l("Month"), validators=[Optional(), Regexp(r"^20\d\d-(0[1-9]|1[0-2])$",
+                                                                    message=_l("Write the month as 2026-11."))],
+                        render_kw={"placeholder": "2026-11"})
+    item = IdSelectField(_l("Item"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item.choices = item_choices(_l("All items"))
+
+
+def plan_query(filters):
+    return where_equal(select(PromoPlan), filters, {"month": PromoPlan.month, "item": PromoPlan.item_id})
+
+
+def plan_usage(plans):
+    """`used` and `remaining` of a page of plans, from the promo service (one call per month and item)."""
+    for month, item_id in {(p.month, p.item_id) for p in plans}:
+        computed = {p.id: p for p in service.list_plans(month=month, item_id=item_id)}
+        for plan in plans:
+            if plan.id in computed:
+                plan.used, plan.remaining = computed[plan.id].used, computed[plan.id].remaining
+
+
+PLANS = register(ListSpec(
+    name="promo_plans", title=_l("Plans"), filter_form=PlanFilter, query=plan_query, prepare=plan_usage,
+    default_sort="-month", tiebreak=PromoPlan.id,
+    columns=[
+        Column("month", _l("Month"), lambda p: p.month, sort=PromoPlan.month),
+        Column("item", _l("Item"), lambda p: p.item.name, sort=PromoPlan.item_id),
+        Column("region", _l("Region"), lambda p: regions.full_name(p.region_code), sort=PromoPlan.region_code),
+        Column("quantity", _l("Planned"), lambda p: p.quantity, sort=PromoPlan.quantity),
+        Column("used", _l("Used"), lambda p: p.used),
+        Column("remaining", _l("Remaining"), lambda p: p.remaining),
+    ]))
+
+
 @bp.get("/promo-items/plans")
 def promo_items_plans():
-    month = request.args.get("month", "").strip()
-    month = month if len(month) == 7 and month[4] == "-" and month.replace("-", "").isdigit() else None
-    plans = service.list_plans(month=month)
-    return render_template("admin/promo/plans.html", plans=plans, month=month or "",
-                           items=item_choices(None), region_name=regions.full_name)
+    return show_list(PLANS, "admin/promo/plans.html", items=item_choices(None))
 
 
 @bp.post("/promo-items/plans")

@@ -20,7 +20,7 @@ from .actions import record_action
 from .guard import managers_may_post, passive
 from .labels import STATUS_LABELS, TASK_KIND_LABELS, options
 from .pages import current_language
-from .listing import SPECS, Column, ListSpec, show_list, statement_for
+from .listing import SPECS, Column, ListSpec, export_rows, query_note, show_list
 
 
 class ExportForm(FlaskForm):
@@ -32,11 +32,10 @@ def export_list(ctx, list_name, args, fmt, locale="zh_CN"):
     """Write a console list (its filters and sort as given) to a file, reporting progress by row."""
     spec = SPECS[list_name]
     with force_locale(locale):
-        statement = statement_for(spec, MultiDict(args))
-        ctx.set_total(export.count(statement))
+        total, rows = export_rows(spec, MultiDict(args))
+        ctx.set_total(total)
         path = ctx.file_path("." + fmt)
         with path.open("wb") as out:
-            rows = db.session.scalars(statement.execution_options(yield_per=500))
             export.write(fmt, spec, rows, out, ctx.advance)
         ctx.attach(path, export.filename(spec, fmt))
     return {"rows": ctx._done}
@@ -53,7 +52,7 @@ def exports_start(list_name):
     task = tasks.submit("list_export", {"list_name": list_name, "args": args, "fmt": form.format.data,
                                         "locale": current_language()}, created_by=g.staff.id)
     record_action("export.start", target_type="task", target_id=task.id,
-                  note=f"{list_name} {form.format.data} {args}"[:200])
+                  note=f"{list_name} {form.format.data} {query_note(spec, args)}"[:200])
     return redirect(url_for("admin.tasks_detail", task_id=task.id))
 
 

@@ -1,20 +1,20 @@
 """Visits (拜访): the list of visits, visit plans for a staff member, store and day, and plan vs actual
 per staff member for a week (app/visits/service.py)."""
-from flask import flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext, lazy_gettext as _l
+from flask import flash, g, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
+from wtforms import DateField, IntegerField, SelectField
+from wtforms.validators import DataRequired, NumberRange, Optional
 
 from ..auth.models import StaffUser
 from ..extensions import db
-from ..observations.service import week_bounds
 from ..timeutil import local_today
 from ..visits import service
 from ..visits.models import Visit
 from . import bp
 from .actions import perform
+from .formfields import IdSelectField, WeekField, bounded_week
 from .labels import options
 from .listing import Column, FilterForm, ListSpec, register, show_list, where_equal
 
@@ -26,14 +26,6 @@ def this_week(today=None):
     return f"{year}-W{week:02d}"
 
 
-def check_week(_form, field):
-    if field.data:
-        try:
-            week_bounds(field.data.strip())
-        except ValueError:
-            raise ValidationError(gettext("Write the week as 2026-W47.")) from None
-
-
 def staff_choices(blank):
     people = db.session.execute(select(StaffUser.id, StaffUser.name, StaffUser.username)
                                 .where(StaffUser.role == "staff").order_by(StaffUser.name)).all()
@@ -42,8 +34,8 @@ def staff_choices(blank):
 
 
 class VisitFilter(FilterForm):
-    staff = SelectField(_l("Staff member"), validators=[Optional()], validate_choice=False)
-    week = StringField(_l("Week"), validators=[Optional(), check_week], render_kw={"placeholder": "2026-W47"})
+    staff = IdSelectField(_l("Staff member"), validators=[Optional()])
+    week = WeekField(_l("Week"), validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()], choices=options(
         [("", _l("Any"))] + list(VISIT_STATUS_LABELS.items())))
 
@@ -54,12 +46,10 @@ class VisitFilter(FilterForm):
 
 def visit_query(filters):
     statement = select(Visit)
-    if (staff := filters.get("staff")) and str(staff).isdigit():
-        statement = statement.where(Visit.staff_id == int(staff))
     if week := filters.get("week"):
-        start, end = service._local_range(*week_bounds(week.strip()))
+        start, end = service._local_range(*bounded_week(week))
         statement = statement.where(Visit.checked_in_at >= start, Visit.checked_in_at < end)
-    return where_equal(statement, filters, {"status": Visit.status})
+    return where_equal(statement, filters, {"status": Visit.status, "staff": Visit.staff_id})
 
 
 def _staff_name(staff_id):
@@ -104,29 +94,39 @@ class PlanForm(FlaskForm):
 
 
 class WeekForm(FilterForm):
-    week = StringField(_l("Week"), validators=[Optional(), check_week], render_kw={"placeholder": "2026-W47"})
-    staff = SelectField(_l("Staff member"), validators=[Optional()], validate_choice=False)
+    week = WeekField(_l("Week"), validators=[Optional()])
+    staff = IdSelectField(_l("Staff member"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.staff.choices = staff_choices(_l("Anyone"))
 
 
-def _week_arg(form):
+def _week(filters):
     """The week asked for when valid, else this week."""
-    return form.week.data.strip() if form.week.data and not form.week.errors else this_week()
+    return filters.get("week") or this_week()
+
+
+def plan_rows(filters):
+    return service.list_plans(staff_id=filters.get("staff"), week=_week(filters))
+
+
+PLANS = register(ListSpec(
+    name="visit_plans", title=_l("Visit plans"), filter_form=WeekForm, rows=plan_rows, default_sort="planned_on",
+    columns=[
+        Column("planned_on", _l("Date"), lambda p: p.planned_on, sort=lambda p: p.planned_on),
+        Column("staff", _l("Staff member"), lambda p: _staff_name(p.staff_id), sort=lambda p: str(_staff_name(p.staff_id))),
+        Column("retailer", _l("Retailer"), lambda p: f"{p.retailer.name} (#{p.retailer_id})",
+               sort=lambda p: p.retailer.name),
+        Column("visited", _l("Visited"), lambda p: _l("Yes") if p.visit_id else _l("Not yet"),
+               sort=lambda p: p.visit_id is not None),
+    ]))
 
 
 @bp.get("/visits/plans")
 def visits_plans():
-    form = WeekForm(formdata=request.args)
-    form.validate()
-    week = _week_arg(form)
-    staff = int(form.staff.data) if (form.staff.data or "").isdigit() else None
-    plans = service.list_plans(staff_id=staff, week=week)
-    names = {p.staff_id: _staff_name(p.staff_id) for p in plans}
-    return render_template("admin/visits/plans.html", form=form, week=week, plans=plans, names=names,
-                           plan_form=PlanForm(planned_on=local_today()))
+    return show_list(PLANS, "admin/visits/plans.html", this_week=this_week(),
+                     plan_form=PlanForm(planned_on=local_today()))
 
 
 @bp.post("/visits/plans")
@@ -149,9 +149,30 @@ def visits_plans_new():
                    done=_l("Visit planned."), back=back)
 
 
+def summary_rows(filters):
+    items = service.week_summary(_week(filters))["items"]
+    return [row for row in items if filters.get("staff") in (None, row["staff_id"])]
+
+
+def _percent(rate):
+    return None if rate is None else round(rate * 100)
+
+
+SUMMARY = register(ListSpec(
+    name="visit_summary", title=_l("Plan vs actual"), filter_form=WeekForm, rows=summary_rows, default_sort="staff",
+    columns=[
+        Column("staff", _l("Staff member"), lambda r: r["name"], sort=lambda r: r["name"]),
+        Column("planned", _l("Planned"), lambda r: r["planned"], sort=lambda r: r["planned"]),
+        Column("planned_visited", _l("Planned and visited"), lambda r: r["planned_visited"],
+               sort=lambda r: r["planned_visited"]),
+        Column("completion", _l("Completion (%)"), lambda r: _percent(r["completion_rate"]),
+               sort=lambda r: r["completion_rate"]),
+        Column("visits", _l("Completed visits"), lambda r: r["visits"], sort=lambda r: r["visits"]),
+        Column("unplanned_visits", _l("Unplanned visits"), lambda r: r["unplanned_visits"],
+               sort=lambda r: r["unplanned_visits"]),
+    ]))
+
+
 @bp.get("/visits/summary")
 def visits_summary():
-    form = WeekForm(formdata=request.args)
-    form.validate()
-    week = _week_arg(form)
-    return render_template("admin/visits/summary.html", form=form, week=week, summary=service.week_summary(week))
+    return show_list(SUMMARY, "admin/visits/summary.html", this_week=this_week())

@@ -32,3 +32,25 @@ def test_audit_records_keep_only_what_changed(console, member):
     console.post(f"/admin/members/{member.id}/extend", {"days": "10"})
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "member.extend_validity"))
     assert list(event.before) == ["valid_until"] and list(event.after) == ["valid_until"]
+
+
+def test_exported_filters_are_masked_in_the_audit_log(console, make_member):
+    wang = make_member(real_name="王小明")
+    phone = wang.member.phone
+    console.get(f"/admin/members?q={phone}&export=csv")
+    console.get("/admin/members?q=王小明&region=44&export=xlsx")
+    console.get(f"/admin/redemptions?phone={phone}&status=pending&export=csv")
+    console.get(f"/admin/members?q={phone}&utm=13912345678&export=csv")  # an argument no filter knows is left out
+    console.post(f"/admin/exports/members?q={phone}&sort=id", {"format": "csv"})
+    notes = db.session.scalars(select(AuditEvent.note).where(AuditEvent.action.startswith("export"))).all()
+    assert len(notes) == 5
+    stored = " ".join(notes)
+    for secret in (phone, "王小明", "小明", "13912345678"):
+        assert secret not in stored
+    masked_phone = f"{phone[:3]}****{phone[-4:]}"
+    assert f"q={masked_phone}" in stored and "q=王**" in stored and f"phone={masked_phone}" in stored
+    assert "region=44" in stored and "status=pending" in stored and "sort=id" in stored
+    page = console.get("/admin/audit?action=export").get_data(as_text=True)
+    assert masked_phone in page and phone not in page and "王小明" not in page
+    listed = console.get("/admin/audit?action=export&export=csv").get_data().decode("utf-8-sig")
+    assert phone not in listed and "王小明" not in listed

@@ -94,3 +94,56 @@ def test_mall_tiles_count_redemptions_low_stock_gifts_and_open_complaints(consol
     assert figures["open_complaints"] == 1 and open_case.status == "open"
     page = console.get("/admin/").get_data(as_text=True)
     assert 'data-testid="tile-low-stock"' in page and "限量打火机" in page and "充足保温杯" not in page
+
+
+def test_points_spent_is_positive_and_tile_and_chart_agree_with_cancelled_redemptions(console, member):
+    """Spent: what redemptions took on the day they were made, cancelled ones left out, on tile and chart."""
+    import re
+
+    from app.redemptions import service as redemptions
+    from tests import factories
+
+    lighter = factories.create_gift(name="打火机", points_cost=100, stock=50)
+    cup = factories.create_gift(name="保温杯", points_cost=400, stock=50)
+    factories.grant_points(member.id, 5000, now=utcnow() - timedelta(days=3))
+    yesterday = utcnow() - timedelta(days=1)
+    early, _ = redemptions.redeem(member.id, cup.id, 3, {"method": "pickup"}, now=yesterday)  # 1200
+    redemptions.redeem(member.id, lighter.id, 2, {"method": "pickup"})  # 200, kept
+    dropped, _ = redemptions.redeem(member.id, cup.id, 1, {"method": "pickup"})  # 400, cancelled
+    redemptions.cancel(dropped.id, by="admin", reason="测试")
+    redemptions.cancel(early.id, by="admin", reason="测试")  # yesterday's, refunded today
+    figures = summary()
+    assert figures["today"].points_spent == 200  # was 200 + 400 - 400 - 1200 = -1200 by refund day
+    series = dict(daily())
+    today = max(series)
+    assert series[today].points_spent == figures["today"].points_spent
+    assert series[today - timedelta(days=1)].points_spent == 0
+    assert all(f.points_spent >= 0 for f in series.values())
+    assert figures["week"].points_spent == sum(f.points_spent for day, f in series.items()
+                                               if day >= today - timedelta(days=today.weekday()))
+    page = console.get("/admin/").get_data(as_text=True)
+    tile = page[page.index('data-testid="tile-points_spent"'):]
+    assert re.search(r'class="tile-value"><span[^>]*>200</span>', tile)
+    chart = page[page.index('data-testid="chart-spent"'):]
+    assert "-1200" not in page and re.search(r"<title>[\d-]+: 200</title>", chart)
+    assert 'data-testid="spent-definition"' in page
+
+
+def test_dashboard_lists_promo_items_under_their_threshold_and_the_gift_threshold_is_a_setting(console, app):
+    from app.admin.dashboard import mall
+    from app.promo import service as promo
+    from tests import factories
+
+    short = promo.create_item(name="台历", unit="本", unit_cost="5.00", low_stock_threshold=20)
+    promo.inbound(item_id=short.id, quantity=8, recorded_by=console.admin.id)
+    plenty = promo.create_item(name="扑克牌", unit="副", unit_cost="1.00", low_stock_threshold=5)
+    promo.inbound(item_id=plenty.id, quantity=50, recorded_by=console.admin.id)
+    factories.create_gift(name="雨伞", stock=4)
+    figures = mall()
+    assert [i.name for i in figures["low_items"]] == ["台历"] and figures["low_items_count"] == 1
+    assert figures["low_stock_count"] == 1  # 4 ≤ the default GIFT_LOW_STOCK of 5
+    page = console.get("/admin/").get_data(as_text=True)
+    tile = page[page.index('data-testid="tile-low-items"'):page.index('data-testid="tile-open-complaints"')]
+    assert "台历: 8 / 20" in tile and "扑克牌" not in tile
+    app.config["GIFT_LOW_STOCK"] = 3
+    assert mall()["low_stock_count"] == 0

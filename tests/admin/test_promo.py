@@ -1,4 +1,6 @@
 """Promo items in the console: items and low stock, inbound, stock per location, ledger, plans."""
+import re
+
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
@@ -19,6 +21,12 @@ def _warehouse(item_id):
 def _table(response, testid):
     page = response.get_data(as_text=True)
     return page[page.index(f'data-testid="{testid}"'):]
+
+
+def _cells(table):
+    """The body rows of a list table as lists of cell texts."""
+    body = table[table.index("<tbody>"):table.index("</tbody>")]
+    return [re.findall(r'<td data-label="[^"]*">(.*?)</td>', row, re.S) for row in body.split("<tr>")[1:]]
 
 
 def _actions(prefix):
@@ -42,10 +50,11 @@ def test_admin_creates_an_item_and_bad_input_is_a_message(console):
 
 def test_inbound_fills_the_warehouse_and_clears_the_low_stock_flag(console):
     item = _item(threshold=10)
-    assert 'data-testid="low-stock"' in console.get("/admin/promo-items?low=1").get_data(as_text=True)
+    low = _table(console.get("/admin/promo-items?low=1"), "list-promo_items")
+    assert "打火机" in low and ">库存不足</td>" in low
     assert console.post(f"/admin/promo-items/{item.id}/inbound", {"quantity": "50", "note": "十一月到货"}).status_code == 302
     assert _warehouse(item.id) == 50
-    assert "打火机" not in console.get("/admin/promo-items?low=1").get_data(as_text=True)
+    assert "打火机" not in _table(console.get("/admin/promo-items?low=1"), "list-promo_items")
     page = console.post(f"/admin/promo-items/{item.id}/inbound", {"quantity": "0"}, follow_redirects=True)
     assert "flash-error" in page.get_data(as_text=True) and _warehouse(item.id) == 50
     page = console.post("/admin/promo-items/999999/inbound", {"quantity": "5"}, follow_redirects=True)
@@ -58,8 +67,10 @@ def test_stock_per_location_and_the_ledger_filter_and_export(console, staff):
     service.inbound(item_id=item.id, quantity=30, recorded_by=console.admin.id)
     service.inbound(item_id=other.id, quantity=5, recorded_by=console.admin.id)
     service.move(staff_id=staff.id, kind="requisition", item_id=item.id, quantity=12)
-    stock = _table(console.get(f"/admin/promo-items/stock?item={item.id}"), "list-stock")
-    assert "<td>18</td>" in stock and "<td>12</td>" in stock and "扑克牌" not in stock
+    stock = _table(console.get(f"/admin/promo-items/stock?item={item.id}"), "list-promo_stock")
+    assert ">18</td>" in stock and ">12</td>" in stock and "扑克牌" not in stock
+    only_staff = _table(console.get(f"/admin/promo-items/stock?location={staff.id}"), "list-promo_stock")
+    assert ">12</td>" in only_staff and ">18</td>" not in only_staff
     ledger = _table(console.get(f"/admin/promo-items/movements?item={item.id}&kind=requisition"),
                     "list-promo_movements")
     assert ">12</td>" in ledger and ">30</td>" not in ledger
@@ -76,7 +87,8 @@ def test_plans_show_planned_against_used(console, staff):
     assert response.status_code == 302
     assert db.session.scalar(select(PromoPlan)).quantity == 100
     page = console.get("/admin/promo-items/plans?month=2026-11").get_data(as_text=True)
-    assert "<td>100</td><td>0</td><td>100</td>" in page
+    table = _table(console.get("/admin/promo-items/plans?month=2026-11"), "list-promo_plans")
+    assert [cells[3:] for cells in _cells(table)] == [["100", "0", "100"]]
     page = console.post("/admin/promo-items/plans", {"item_id": str(item.id), "region_code": "999999",
                                                      "month": "2026-13", "quantity": "1"}, follow_redirects=True)
     assert page.get_data(as_text=True).count("flash-error") >= 2

@@ -205,18 +205,14 @@ def test_console_cookie_carries_no_api_bearer_token(console, api):
         assert api.get("/staff/me", token=value).status_code == 401
 
 
-def test_navigation_lists_every_console_page_and_links_only_served_ones(console):
-    from flask import current_app
-
+def test_navigation_links_every_console_page(console):
     from app.admin.nav import NAV
 
     assert set(CONSOLE_PATHS) <= {entry.path for entry in NAV}
     page = console.get("/admin/").get_data(as_text=True)
-    assert 'href="/admin/members"' in page and 'href="/admin/audit"' in page
-    assert 'href="/admin/gifts"' in page and 'href="/admin/redemptions"' in page
-    served = current_app.view_functions
-    for entry in NAV:  # an entry whose page is not served is shown, disabled, never as a link
-        assert (f'href="{entry.path}"' in page) == (entry.endpoint in served), entry.path
+    for entry in NAV:
+        assert f'href="{entry.path}"' in page, entry.path
+        assert console.get(entry.path).status_code == 200, entry.path
 
 
 def test_demo_seed_gives_a_console_admin_and_a_read_only_manager(runner, anonymous):

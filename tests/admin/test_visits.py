@@ -1,6 +1,8 @@
 """Visits in the console: visit list, plans (create for a staff member, store and day), plan vs actual."""
 from datetime import date, datetime, timezone
 
+import re
+
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
@@ -64,7 +66,7 @@ def test_visit_list_filters_by_staff_and_week(console, staff):
 
 def _summary(console, week):
     page = console.get(f"/admin/visits/summary?week={week}").get_data(as_text=True)
-    return page[page.index('data-testid="visit-summary"'):]
+    return page[page.index('data-testid="list-visit_summary"'):]
 
 
 def test_plan_vs_actual_per_staff_member_for_a_week(console, staff):
@@ -73,7 +75,8 @@ def test_plan_vs_actual_per_staff_member_for_a_week(console, staff):
     service.create_plan(staff_id=staff.id, retailer_id=second.id, planned_on=date(2026, 11, 18))
     _visit(staff.id, first.id, plan.id)
     table = _summary(console, "2026-W47")
-    assert staff.user.name in table and "<td>2</td><td>1</td>" in table and "50%" in table
+    row = re.search(rf'<td data-label="[^"]*">{staff.user.name}</td>(.*?)</tr>', table, re.S)[1]
+    assert re.findall(r">([^<]*)</td>", row)[:3] == ["2", "1", "50"]
     assert staff.user.name not in _summary(console, "2026-W46")
     assert console.get("/admin/visits/summary?week=bad").status_code == 200
 
