@@ -24,7 +24,7 @@ from ..validation_messages import translate
 from . import export
 from .actions import record_action
 from .labels import options
-from .listing import Column, FilterForm, _query_note
+from .listing import Column, FilterForm, masked_filter
 
 # Query arguments of the page itself, not filters of a statistic.
 PAGE_ARGS = ("export", "table", "format")
@@ -112,6 +112,12 @@ def compute_or(notices, compute, fallback):
     return fallback()
 
 
+def _export_note():
+    """The page's filters for the audit note, masked like every list's (app/admin/listing.py)."""
+    pairs = sorted((k, v) for k, v in request.args.items() if k not in ("export", "table") and v)
+    return "&".join(f"{k}={masked_filter(k, v)}" for k, v in pairs)[:150]
+
+
 def export_table(tables: dict, default: str, results: dict):
     """The response to ?export=csv|xlsx (one table, `?table=` or the page's first), or None."""
     fmt = request.args.get("export")
@@ -119,7 +125,7 @@ def export_table(tables: dict, default: str, results: dict):
         return None
     name = request.args.get("table") if request.args.get("table") in tables else default
     table, items = tables[name], results[name]
-    record_action("export", target_type=table.name, note=f"{fmt} {len(items)} rows {_query_note()}")
+    record_action("export", target_type=table.name, note=f"{fmt} {len(items)} rows {_export_note()}")
     return export.response(table, items, fmt)
 
 

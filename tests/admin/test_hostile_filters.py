@@ -16,6 +16,7 @@ ROUTES = ["/admin/", "/admin/activities", "/admin/activities/new", "/admin/audit
           "/admin/products/new", "/admin/promo-items", "/admin/promo-items/movements", "/admin/promo-items/plans",
           "/admin/promo-items/stock", "/admin/redemptions", "/admin/retailers", "/admin/retailers/import",
           "/admin/retailers/new", "/admin/rules", "/admin/rules/new", "/admin/staff", "/admin/staff/new",
+          "/admin/stats", "/admin/stats/members", "/admin/stats/points",
           "/admin/tasks", "/admin/visits", "/admin/visits/plans", "/admin/visits/summary"]
 
 ABSURD = ["99999999999999999999999", "-99999999999999999999", "2147483648", "0", "-1", "1e309", "NaN",
@@ -24,7 +25,11 @@ ABSURD = ["99999999999999999999999", "-99999999999999999999", "2147483648", "0",
           "x" * 3000]
 
 # Arguments pages read besides their filter forms.
-PAGE_ARGUMENTS = {"sort", "page", "per_page", "export", "week", "format", "low", "item", "month", "location"}
+PAGE_ARGUMENTS = {"sort", "page", "per_page", "export", "week", "format", "low", "item", "month", "location",
+                  # the statistics pages read the stats API's query schemas
+                  "time", "period", "sku", "group_by", "table", "from", "to", "granularity", "by", "dimension",
+                  "region_code", "level", "preferred_category", "price_tier", "occupation", "income_band",
+                  "age_band", "gender", "category"}
 
 
 def _argument_names():
