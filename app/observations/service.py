@@ -3,6 +3,7 @@ from datetime import date, datetime, time
 
 from ..db import transaction, utcnow
 from ..extensions import db
+from ..schema_fields import MAX_DATE, MIN_DATE
 from ..timeutil import LOCAL_TZ, local_now
 from .models import Observation
 
@@ -10,7 +11,7 @@ from .models import Observation
 def iso_week(day: date) -> str:
     """ISO week label of a (Shanghai) date, e.g. date(2026, 11, 19) → '2026-W47'."""
     year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
+    return f"{year:04d}-W{week:02d}"
 
 
 def record_observation(*, retailer_id, product_id, stock_packs, ordered_packs=0, demand_packs=None,
@@ -37,7 +38,11 @@ def record_observation(*, retailer_id, product_id, stock_packs, ordered_packs=0,
 
 
 def week_bounds(label: str) -> tuple[date, date]:
-    """'2026-W47' → (its Monday, the next Monday); ValueError when malformed."""
+    """'2026-W47' → (its Monday, the next Monday); ValueError when malformed or outside the years 2000–2099
+    (the dates callers may give, schema_fields.Date: an earlier or later week would leave the calendar, or
+    the range of a timestamp, in the arithmetic that follows)."""
     year, _, week = label.partition("-W")
     monday = date.fromisocalendar(int(year), int(week), 1)
+    if not MIN_DATE.year <= int(year) <= MAX_DATE.year:
+        raise ValueError(label)
     return monday, date.fromordinal(monday.toordinal() + 7)
