@@ -19,10 +19,17 @@ def record_observation(*, retailer_id, product_id, stock_packs, ordered_packs=0,
                        observed_at: datetime | None = None, observed_on: date | None = None) -> Observation:
     """Add one observation (joins the caller's transaction).
 
-    `observed_at` orders observations within a week (the last counts); with only `observed_on` (an import
-    row has a date, no time) it is noon of that day in Shanghai. `demand_packs` defaults to ordered.
-    The week is the ISO week of the Shanghai date.
+    `observed_at` orders observations within a week (the last counts). Without it, a call that gives only
+    `observed_on` gets noon of that day in Shanghai, and one that gives neither gets now. The CSV import
+    (importer.py) passes `observed_at` itself: 00:00 of the line's date in Shanghai, so on one day a visit
+    recorded during the day counts over an imported line. `demand_packs` defaults to ordered. The week is
+    the ISO week of the Shanghai date.
+
+    The stored indicator snapshots this observation makes stale (its week and the next three) are dropped in
+    the same transaction; the live figures take their place until they are stored again (stats/snapshots.py).
     """
+    from ..stats.snapshots import drop_stale  # here, not above: the statistics read this package
+
     if observed_at is None:
         observed_at = (datetime.combine(observed_on, time(12), tzinfo=LOCAL_TZ) if observed_on else utcnow())
     observed_on = observed_on or local_now(observed_at).date()
@@ -34,6 +41,7 @@ def record_observation(*, retailer_id, product_id, stock_packs, ordered_packs=0,
             pack_price=pack_price, carton_price=carton_price, channel=channel, visit_id=visit_id)
         db.session.add(row)
         db.session.flush()
+        drop_stale(row.week)
     return row
 
 
