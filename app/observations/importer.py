@@ -1,5 +1,6 @@
 """Observation import (POST /admin/observations/import): a CSV from the other collection channels
 (smart terminals, phone, SMS). Good lines are imported in one transaction, bad lines reported by number."""
+import re
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
@@ -12,6 +13,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..products.models import Product
 from ..retailers.models import Retailer
+from ..schema_fields import MIN_DATE
 from ..timeutil import LOCAL_TZ, local_today
 from .models import CHANNELS
 from .service import record_observation
@@ -21,6 +23,7 @@ HEADER = ("date", "licence_no", "sku", "stock_packs", "ordered_packs", "demand_p
 MAX_LINES = 200_000
 _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"", "0", "false", "no", "n", "f"}
+_DIGITS = re.compile(r"[0-9]+")
 
 
 class BadImportFile(ApiError):
@@ -112,12 +115,14 @@ def _date(value, today):
         raise LineError(_("date must be a date like 2026-11-20.")) from None
     if day > today:
         raise LineError(_("date is in the future."))
+    if day < MIN_DATE:
+        raise LineError(_("date must not be before %(first)s.", first=MIN_DATE.isoformat()))
     return day
 
 
 def _count(row, name):
     value = row[name].strip()
-    if not value.isdigit() or len(value) > 9:
+    if not _DIGITS.fullmatch(value) or len(value) > 9:  # str.isdigit() takes "²", which int() refuses
         raise LineError(_("%(name)s must be a whole number of packs, 0 or more.", name=name))
     return int(value)
 

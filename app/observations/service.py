@@ -3,6 +3,7 @@ from datetime import date, datetime, time
 
 from ..db import transaction, utcnow
 from ..extensions import db
+from ..schema_fields import MAX_DATE, MIN_DATE
 from ..timeutil import LOCAL_TZ, local_now
 from .models import Observation
 
@@ -10,7 +11,7 @@ from .models import Observation
 def iso_week(day: date) -> str:
     """ISO week label of a (Shanghai) date, e.g. date(2026, 11, 19) → '2026-W47'."""
     year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
+    return f"{year:04d}-W{week:02d}"
 
 
 def record_observation(*, retailer_id, product_id, stock_packs, ordered_packs=0, demand_packs=None,
@@ -18,10 +19,17 @@ def record_observation(*, retailer_id, product_id, stock_packs, ordered_packs=0,
                        observed_at: datetime | None = None, observed_on: date | None = None) -> Observation:
     """Add one observation (joins the caller's transaction).
 
-    `observed_at` orders observations within a week (the last counts); with only `observed_on` (an import
-    row has a date, no time) it is noon of that day in Shanghai. `demand_packs` defaults to ordered.
-    The week is the ISO week of the Shanghai date.
+    `observed_at` orders observations within a week (the last counts). Without it, a call that gives only
+    `observed_on` gets noon of that day in Shanghai, and one that gives neither gets now. The CSV import
+    (importer.py) passes `observed_at` itself: 00:00 of the line's date in Shanghai, so on one day a visit
+    recorded during the day counts over an imported line. `demand_packs` defaults to ordered. The week is
+    the ISO week of the Shanghai date.
+
+    The stored indicator snapshots this observation makes stale (its week and the next three) are dropped in
+    the same transaction; the live figures take their place until they are stored again (stats/snapshots.py).
     """
+    from ..stats.snapshots import drop_stale  # here, not above: the statistics read this package
+
     if observed_at is None:
         observed_at = (datetime.combine(observed_on, time(12), tzinfo=LOCAL_TZ) if observed_on else utcnow())
     observed_on = observed_on or local_now(observed_at).date()
@@ -33,11 +41,16 @@ def record_observation(*, retailer_id, product_id, stock_packs, ordered_packs=0,
             pack_price=pack_price, carton_price=carton_price, channel=channel, visit_id=visit_id)
         db.session.add(row)
         db.session.flush()
+        drop_stale(row.week)
     return row
 
 
 def week_bounds(label: str) -> tuple[date, date]:
-    """'2026-W47' → (its Monday, the next Monday); ValueError when malformed."""
+    """'2026-W47' → (its Monday, the next Monday); ValueError when malformed or outside the years 2000–2099
+    (the dates callers may give, schema_fields.Date: an earlier or later week would leave the calendar, or
+    the range of a timestamp, in the arithmetic that follows)."""
     year, _, week = label.partition("-W")
     monday = date.fromisocalendar(int(year), int(week), 1)
+    if not MIN_DATE.year <= int(year) <= MAX_DATE.year:
+        raise ValueError(label)
     return monday, date.fromordinal(monday.toordinal() + 7)

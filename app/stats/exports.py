@@ -1,9 +1,16 @@
-"""Every statistic as CSV or XLSX: `?format=csv|xlsx` on the stats endpoints."""
+"""Every statistic as CSV or XLSX: `?format=csv|xlsx` on the stats endpoints.
+
+Cells go through the console export's `cell` (app/admin/export.py), so both downloads write values the same
+way: text that starts like a formula (= + - @, tab, CR: a product or gift name like "=HYPERLINK(...)") is
+prefixed with ' so spreadsheets show it instead of running it, times are Asia/Shanghai without an offset
+(XLSX has none), numbers stay numbers."""
 import csv
 import io
 
 from flask import Response
 from openpyxl import Workbook
+
+from ..admin.export import cell
 
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -33,6 +40,7 @@ def _flat(item, prefix=""):
 def export(items: list[dict], name: str, fmt: str) -> Response:
     """A download of `items` as `<name>.csv` or `<name>.xlsx`."""
     columns, rows = flatten(items)
+    rows = [[None if v is None else cell(v) for v in row] for row in rows]
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)

@@ -6,6 +6,11 @@ ordered 0 and demand 0; P = {t−3, t−2, t−1}; "ordered in W" = ordered_pack
 q(r,i,t) = stock(r,i,t−1) + ordered(r,i,t) − stock(r,i,t) where r observed i in both weeks;
 S = {r : q > 0}; Q = Σ_S q. Sums with a price run over the rows of S that carry that price.
 
+Which specs are reported: every spec observed in t−3..t, and every active spec in every group with R(t) > 0
+even when no retailer observed it. By the rule above such a spec is ordered 0 by each r ∈ R(t), so its
+上柜率 is 0 (not unknown) and every other ratio, having a zero denominator, is null. Retired specs are only
+reported where observed. (market.compute_week; snapshots and periods use the same rows.)
+
 `Components` are the additive counts and sums one SQL pass yields per (spec, group) (see market.py); each
 function below turns them into one indicator. A zero denominator gives None, never 0 or an error. Results are
 rounded to 4 decimal places. Components of several weeks add up, so a month, quarter or year is the same

@@ -93,7 +93,8 @@ class Row:
 
 
 def compute_week(week: str, group_by: str | None = None, product_id: int | None = None) -> list[Row]:
-    """Indicator components of every spec observed in weeks t−3..t (one spec with product_id), per group."""
+    """Indicator components of every spec (one spec with product_id), per group: each spec observed in weeks
+    t−3..t, and each active spec in each group with R(t) > 0 even when nobody observed it (see _unobserved)."""
     group = GROUPS[group_by] if group_by else "NULL"
     grouping = ", " + group if group_by else ""
     params = {"yes": True, "w0": week, "w1": shift_week(week, -1), "w2": shift_week(week, -2),
@@ -109,8 +110,10 @@ def compute_week(week: str, group_by: str | None = None, product_id: int | None 
     rows = db.session.execute(text(sql), params).mappings().all()
     retailers_sql = _RETAILERS_SQL.format(group=group, group_by=" GROUP BY " + group if group_by else "")
     retailers = {row.grp: row.n for row in db.session.execute(text(retailers_sql), params)}
-    products = {p.id: p for p in db.session.scalars(select(Product).where(
-        Product.id.in_({row["product_id"] for row in rows})))}
+    wanted = Product.id.in_({row["product_id"] for row in rows}) | (Product.status == "active")
+    if product_id is not None:
+        wanted = Product.id == product_id
+    products = {p.id: p for p in db.session.scalars(select(Product).where(wanted))}
     result = []
     for row in rows:
         product = products[row["product_id"]]
@@ -120,8 +123,24 @@ def compute_week(week: str, group_by: str | None = None, product_id: int | None 
             q_pack=_dec(row["q_pack"]), q_guide=_dec(row["q_priced"]) * product.guide_price,
             q_carton=_dec(row["q_carton"]), q_pack_x10=_dec(row["q_pack_x10"]), wholesale=product.wholesale_price)
         result.append(Row(product.sku, product.id, row["grp"], c))
+    result.extend(_unobserved(products.values(), retailers, {(row["product_id"], row["grp"]) for row in rows}))
     result.sort(key=lambda r: (r.sku, r.group or ""))
     return result
+
+
+def _unobserved(products, retailers, observed):
+    """Active specs that no retailer of a group with R(t) > 0 observed in t−3..t. DOMAIN.md counts a retailer
+    not observed for a spec in a week as ordered 0, demand 0, so each r ∈ R(t) is unlisted: 上柜率 is
+    0 / |R(t)| = 0, and every other ratio has a zero denominator (nobody ordered in P or t−1, no demand, no q)
+    and is null. Leaving the spec out would hide exactly the specs that are on no shelf, and would inflate a
+    period's pooled 上柜率 (its weeks without observations would not count in |R|). Retired specs are left
+    out: they are not expected on shelves."""
+    for product in products:
+        if product.status != "active":
+            continue
+        for group, n in retailers.items():
+            if n and (product.id, group) not in observed:  # ungrouped, R(t) = ∅ still counts a row of 0
+                yield Row(product.sku, product.id, group, Components(retailers=n, wholesale=product.wholesale_price))
 
 
 def _dec(value) -> Decimal:

@@ -26,8 +26,9 @@ def _item(sku, group, components: Components) -> dict:
 
 
 def week_indicators(week: str, sku=None, group_by=None) -> dict:
-    """GET /admin/stats/indicators: one item per spec (and group) observed in weeks t−3..t, computed live
-    from the observations."""
+    """GET /admin/stats/indicators: one item per spec (and group) observed in weeks t−3..t, and per active
+    spec in each group with observed retailers (R(t) > 0) even when none observed it (上柜率 0, the rest
+    null: market.compute_week), computed live from the observations."""
     rows = compute_week(week, group_by, _product_id(sku))
     return {"week": week, "items": [_item(r.sku, r.group, r.components) for r in rows]}
 

@@ -169,7 +169,8 @@ class RangeQuery(Schema):
     @post_load
     def _defaults(self, data, **_):
         data.setdefault("end", local_today())
-        data.setdefault("start", data["end"] - timedelta(days=29))
+        if "start" not in data:
+            data["start"] = data["end"] - timedelta(days=29)
         if data["start"] > data["end"]:
             raise ValidationError(gettext("Must not be after `to`."), field_name="from")
         if (data["end"] - data["start"]).days > MAX_RANGE_DAYS:

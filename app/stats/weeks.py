@@ -6,22 +6,39 @@ import re
 from datetime import date, timedelta
 
 from ..observations.service import iso_week
+from ..schema_fields import MAX_DATE, MIN_DATE
 from ..timeutil import local_today
 
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4]))?$")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$", re.ASCII)
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4]))?$", re.ASCII)
 
 
-def parse_week(label: str) -> date:
-    """Monday of an ISO week label; ValueError when it is not one (2026-W54, 2026-47...)."""
+def _year(text: str) -> int:
+    """A year a caller may name: 2000–2099, the range of the dates they may give (schema_fields.Date), so the
+    weeks around it (t−3 for the indicators, the next Monday) stay inside Python's calendar."""
+    year = int(text)
+    if not MIN_DATE.year <= year <= MAX_DATE.year:
+        raise ValueError(text)
+    return year
+
+
+def _monday(label: str) -> date:
     match = _WEEK.match(label or "")
     if not match:
         raise ValueError(label)
     return date.fromisocalendar(int(match[1]), int(match[2]), 1)
 
 
+def parse_week(label: str) -> date:
+    """Monday of an ISO week label of 2000–2099; ValueError when it is not one (2026-W54, 2026-47, 0001-W01...)."""
+    monday = _monday(label)
+    _year(label[:4])
+    return monday
+
+
 def shift_week(label: str, weeks: int) -> str:
-    return iso_week(parse_week(label) + timedelta(weeks=weeks))
+    # Not parse_week: t−3 of 2000-W01 is a 1999 week, which is fine to name here.
+    return iso_week(_monday(label) + timedelta(weeks=weeks))
 
 
 def weeks_between(first: str, last: str) -> list[str]:
@@ -40,7 +57,7 @@ def weeks_of_period(period: str) -> list[str]:
     match = _PERIOD.match(period or "")
     if not match or (match[2] and not 1 <= int(match[2]) <= 12):
         raise ValueError(period)
-    year = int(match[1])
+    year = _year(match[1])
     if match[2]:
         months = {int(match[2])}
     elif match[3]:

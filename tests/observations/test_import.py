@@ -111,3 +111,32 @@ def test_imported_and_visit_observations_feed_the_same_indicators(api, admin):
     assert upload(api, admin.token, text).json == {"imported": 2, "errors": []}
     (item,) = api.get("/admin/stats/indicators", token=admin.token, query_string={"week": "2026-W47"}).json["items"]
     assert (item["price_index"], item["stock_sales_ratio"], item["fill_rate"]) == (1.1, 0.5, 1.0)
+
+
+def import_lines(api, admin, *lines):
+    """Import `date,stock,ordered,demand` lines of one new shop and spec; returns (imported, error lines)."""
+    shop, spec = factories.create_retailer(), factories.create_product()
+    text = HEADER + "".join(f"{day},{shop.licence_no},{spec.sku},{counts},false,1.00,10.00,sms\n"
+                            for day, counts in (line.split(",", 1) for line in lines))
+    response = upload(api, admin.token, text)
+    assert response.status_code == 201, response.json
+    return response.json["imported"], response.json["errors"]
+
+
+def test_counts_must_be_ascii_digits(api, admin):
+    """"²" and "٣" pass str.isdigit() (and int() takes "٣"): each is a line error, not a 500 or a silent 3."""
+    imported, errors = import_lines(api, admin, "2026-11-18,²,1,1", "2026-11-18,1,٣,1", "2026-11-18,1,1,１",
+                                    "2026-11-18,1,1,1")
+    assert imported == 1
+    assert [(e["line"], e["message"].split(" ")[0]) for e in errors] == [
+        (2, "stock_packs"), (3, "ordered_packs"), (4, "demand_packs")]
+
+
+def test_dates_before_2000_are_line_errors(api, admin):
+    imported, errors = import_lines(api, admin, "0001-01-01,1,1,1", "1999-12-31,1,1,1", "9999-12-31,1,1,1",
+                                    "2000-01-01,1,1,1")
+    assert imported == 1
+    assert [e["line"] for e in errors] == [2, 3, 4]
+    assert "2000-01-01" in errors[0]["message"]
+    (row,) = db.session.scalars(select(Observation)).all()
+    assert row.week == "1999-W52"  # 1 January 2000 is a Saturday

@@ -32,3 +32,14 @@ def test_observation_with_only_a_date_gets_that_dates_week(app):
     row = record_observation(retailer_id=retailer.id, product_id=product.id, stock_packs=5, ordered_packs=3,
                              observed_on=date(2026, 11, 22), channel="phone")
     assert row.week == "2026-W47" and row.demand_packs == 3 and row.observed_at.date() == date(2026, 11, 22)
+
+
+def test_iso_week_pads_the_year():
+    assert iso_week(date(1, 1, 1)) == "0001-W01"
+
+
+@pytest.mark.parametrize("label", ["0001-W01", "1999-W52", "2100-W01", "9999-W52"])
+def test_week_bounds_refuse_weeks_outside_2000_to_2099(label):
+    with pytest.raises(ValueError):
+        week_bounds(label)
+    assert week_bounds("2099-W53") == (date(2099, 12, 28), date(2100, 1, 4))

