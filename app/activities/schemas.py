@@ -3,14 +3,7 @@ import json
 from decimal import Decimal
 
 from flask_babel import gettext
-from marshmallow import (
-    Schema,
-    ValidationError,
-    fields,
-    validate,
-    validates,
-    validates_schema,
-)
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from ..regions import get as get_region
 from ..schema_fields import Date, Id, Integer, Money, MoneyOut

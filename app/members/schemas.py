@@ -1,24 +1,11 @@
 """Member input and output shapes (API.md), with the admin view showing more."""
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
-from marshmallow import (
-    Schema,
-    ValidationError,
-    fields,
-    validate,
-    validates,
-    validates_schema,
-)
+from flask_babel import gettext, lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from ..media import public_url
 from ..schema_fields import Date, Integer
 from .models import INCOME_BANDS, OCCUPATIONS, PREFERRED_CATEGORIES, PRICE_TIERS
-from .validators import (
-    check_password,
-    check_region_code,
-    normalize_phone,
-    normalize_real_name,
-)
+from .validators import check_password, check_region_code, normalize_phone, normalize_real_name
 
 
 class PhoneField(fields.String):

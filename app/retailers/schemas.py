@@ -1,16 +1,6 @@
 """Retailer shapes (API.md) for the admin API, the CSV import and the staff list."""
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
-from marshmallow import (
-    EXCLUDE,
-    Schema,
-    ValidationError,
-    fields,
-    missing,
-    validate,
-    validates,
-    validates_schema,
-)
+from flask_babel import gettext, lazy_gettext as _l
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing, validate, validates, validates_schema
 
 from ..members.validators import check_region_code
 from ..pagination import PageQuery

@@ -2,22 +2,9 @@
 from datetime import timedelta
 
 from flask_babel import gettext
-from marshmallow import (
-    Schema,
-    ValidationError,
-    fields,
-    post_load,
-    validate,
-    validates,
-    validates_schema,
-)
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
-from ..members.models import (
-    INCOME_BANDS,
-    OCCUPATIONS,
-    PREFERRED_CATEGORIES,
-    PRICE_TIERS,
-)
+from ..members.models import INCOME_BANDS, OCCUPATIONS, PREFERRED_CATEGORIES, PRICE_TIERS
 from ..schema_fields import Date, Integer
 from ..timeutil import local_today
 from .consumption import SCAN_DIMENSIONS
