@@ -34,7 +34,8 @@ JOBS = [
     Job("expire-points", "app.lifecycle.expiry:expire_lapsed", "cron", {"hour": 0, "minute": 1}),  # lapse at once
     Job("cancel-uncollected-pickups", "app.redemptions.service:cancel_uncollected_pickups", "cron", {"minute": 5}),
     Job("recalculate-levels", "app.lifecycle.levels:recalculate_all", "cron", {"hour": 2, "minute": 30}),
-    # Monday early morning: last week's market indicators, frozen for history and period figures.
+    # Monday early morning: last week's market indicators, frozen for history and period figures, and any of
+    # the 12 weeks before it whose snapshot a late observation dropped.
     Job("indicator-snapshots", "app.stats.snapshots:snapshot_previous_week", "cron",
         {"day_of_week": "mon", "hour": 2, "minute": 30}),
     Job("promo-low-stock", "app.promo.service:report_low_stock", "cron", {"hour": 8, "minute": 0}),

@@ -1,39 +1,18 @@
 """Writing a list's rows to CSV (UTF-8 with BOM, so Excel reads Chinese) or XLSX (openpyxl, streaming)."""
 import csv
 import io
-from datetime import date, datetime
-from decimal import Decimal
 
 from flask import Response
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..timeutil import LOCAL_TZ, local_today
+from ..spreadsheet import cell
+from ..timeutil import local_today
 
 FORMATS = ("csv", "xlsx")
 MIMETYPES = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value):
-    """A plain cell value: text for lazy strings and times (Asia/Shanghai), numbers kept numeric."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if isinstance(value, datetime):  # strftime: Babel's formatter costs more than the row itself
-        return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value)
-    # A cell that starts like a formula is run by spreadsheets (CSV injection): make it text.
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def header(spec):

@@ -40,7 +40,8 @@ PHONE = C("phone", _l("Phone"), lambda i: i["phone"])
 TABLES = {
     "points": Table("stats-points", _l("Points per period"), [
         C("period", _l("Period"), lambda i: i["period"]), C("issued", _l("Issued"), lambda i: i["issued"]),
-        C("spent", _l("Spent"), lambda i: i["spent"]), C("expired", _l("Expired"), lambda i: i["expired"]),
+        C("spent", _l("Spent"), lambda i: i["spent"]), C("refunded", _l("Refunded"), lambda i: i["refunded"]),
+        C("expired", _l("Expired"), lambda i: i["expired"]),
         C("adjusted", _l("Adjusted"), lambda i: i["adjusted"]),
         C("outstanding", _l("Outstanding (liability)"), lambda i: i["outstanding"])]),
     "gifts": Table("stats-redemptions-by-gift", _l("Redemptions by gift"), [

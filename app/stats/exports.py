@@ -10,7 +10,7 @@ import io
 from flask import Response
 from openpyxl import Workbook
 
-from ..admin.export import cell
+from ..spreadsheet import cell
 
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",

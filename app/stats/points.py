@@ -14,13 +14,16 @@ from .periods import buckets
 from .sqltime import as_date, local_date
 
 ISSUING_KINDS = ("scan", "complaint_reward", "referral_bonus", "campaign_bonus")
-SPENDING_KINDS = ("redeem", "refund")  # refunds give back what a cancelled redemption spent
+SPENDING_KINDS = ("redeem",)  # gifts, and promo items traded for points
 
 
 def points_economy(start: date, end: date, granularity: str, filters: dict | None = None, now=None) -> dict:
-    """Per day, week or month: `issued` (Σ earnings), `spent` (redeemed net of refunds), `expired`,
-    `adjusted` (manual corrections, either sign) and `outstanding` (Σ of every delta up to the period's end,
-    which is the sum of all balances then). Member filters narrow it to a segment's points."""
+    """Per day, week or month: `issued` (Σ earnings), `spent` (Σ debits by redemption), `refunded` (given back
+    when a redemption is cancelled, in the period of the cancellation), `expired`, `adjusted` (manual
+    corrections, either sign) and `outstanding` (Σ of every delta up to the period's end, which is the sum of
+    all balances then). Each is booked when it happened, so outstanding moves by exactly
+    issued − spent + refunded − expired + adjusted, and no figure but `adjusted` is ever negative.
+    Member filters narrow it to a segment's points."""
     day = local_date(LedgerEntry.created_at)
     members = member_conditions(filters or {}, local_today(now))
     if members:
@@ -40,6 +43,7 @@ def points_economy(start: date, end: date, granularity: str, filters: dict | Non
                     sums[kind] += total
         outstanding += sum(sums.values())
         items.append({"period": label, "issued": sum(sums[k] for k in ISSUING_KINDS),
-                      "spent": -sum(sums[k] for k in SPENDING_KINDS), "expired": -sums["expire"],
+                      "spent": -sum(sums[k] for k in SPENDING_KINDS), "refunded": sums["refund"],
+                      "expired": -sums["expire"],
                       "adjusted": sums["adjust"], "outstanding": outstanding})
     return {"granularity": granularity, "from": start, "to": end, "items": items}

@@ -248,7 +248,8 @@ class ConsumptionResultSchema(RangeResultSchema):
 class PointsItemSchema(Schema):
     period = fields.String(required=True)
     issued = Integer(required=True)
-    spent = Integer(required=True)
+    spent = Integer(required=True, metadata={"description": "debited by redemptions in the period"})
+    refunded = Integer(required=True, metadata={"description": "given back by redemptions cancelled in the period"})
     expired = Integer(required=True)
     adjusted = Integer(required=True)
     outstanding = Integer(required=True, metadata={"description": "liability at the period's end"})

@@ -171,8 +171,8 @@ def test_points_page_shows_points_and_redemptions_as_the_api_does(console, api, 
     query = {**RANGE, "granularity": "week"}
     points = fetch(api, admin, "/admin/stats/points", **query)
     page = console.get("/admin/stats/points", query_string=query).get_data(as_text=True)
-    assert table(page, "points") == [[i["period"], *(str(i[k]) for k in ("issued", "spent", "expired", "adjusted",
-                                                                        "outstanding"))] for i in points["items"]]
+    columns = ("issued", "spent", "refunded", "expired", "adjusted", "outstanding")
+    assert table(page, "points") == [[i["period"], *(str(i[k]) for k in columns)] for i in points["items"]]
     gifts = fetch(api, admin, "/admin/stats/redemptions", by="gift", **RANGE)["items"]
     assert table(page, "gifts") == [[i["name"], i["category"], str(i["redemptions"]), str(i["quantity"]),
                                      str(i["points_spent"]), str(i["members"])] for i in gifts]

@@ -114,12 +114,14 @@ def test_points_issued_spent_expired_and_outstanding(api, admin):
         post_entry(one.id, 5, "campaign_bonus", now=at(date(2026, 10, 30)))   # before the range
     body = fetch(api, admin, "/admin/stats/points", granularity="week", **{"from": "2026-11-02", "to": "2026-11-15"})
     assert body["items"] == [
-        {"period": "2026-W45", "issued": 100, "spent": 30, "expired": 0, "adjusted": 0, "outstanding": 75},
-        {"period": "2026-W46", "issued": 0, "spent": -10, "expired": 20, "adjusted": 0, "outstanding": 65}]
+        {"period": "2026-W45", "issued": 100, "spent": 30, "refunded": 0, "expired": 0, "adjusted": 0,
+         "outstanding": 75},
+        {"period": "2026-W46", "issued": 0, "spent": 0, "refunded": 10, "expired": 20, "adjusted": 0,
+         "outstanding": 65}]
     elsewhere = fetch(api, admin, "/admin/stats/points", granularity="month", region="430000",
                       **{"from": "2026-11-02", "to": "2026-11-15"})
-    assert elsewhere["items"] == [{"period": "2026-11", "issued": 0, "spent": 0, "expired": 0, "adjusted": 0,
-                                   "outstanding": 0}]
+    assert elsewhere["items"] == [{"period": "2026-11", "issued": 0, "spent": 0, "refunded": 0, "expired": 0,
+                                   "adjusted": 0, "outstanding": 0}]
 
 
 def test_fraud_signals(api, admin):

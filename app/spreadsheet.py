@@ -1,0 +1,26 @@
+"""Cell values for CSV and XLSX downloads, shared by the console's lists and the statistics API."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from .timeutil import LOCAL_TZ
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value):
+    """A plain cell value: text for lazy strings and times (Asia/Shanghai), numbers kept numeric."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, datetime):  # strftime: Babel's formatter costs more than the row itself
+        return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    # A cell that starts like a formula is run by spreadsheets (CSV injection): make it text.
+    return "'" + text if text.startswith(_FORMULA_START) else text
