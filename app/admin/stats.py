@@ -9,6 +9,7 @@ Each table of a page is a `Table` (columns as in listing.py); `?export=csv|xlsx&
 table through export.py, audited like every console export. The views: stats_market.py (/admin/stats),
 stats_members.py (/admin/stats/members), stats_points.py (/admin/stats/points).
 """
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -74,6 +75,10 @@ def read_query(schema_class, given: dict, defaults: dict, labels: dict, notices:
     """`given` (query arguments) loaded by an API query schema over `defaults`. A value the schema refuses
     is left out, with a notice naming the field, and the load tried again; unknown arguments are ignored."""
     given = {k: v.strip() for k, v in given.items() if k not in PAGE_ARGS and isinstance(v, str) and v.strip()}
+    for key in [k for k, v in given.items() if any(unicodedata.category(ch) == "Cc" for ch in v)]:
+        # The API refuses these before its schemas run (app/http.py); PostgreSQL cannot even compare them.
+        refuse(notices, labels.get(key, key), given.pop(key).replace("\x00", ""),
+               gettext("Control characters are not allowed."))
     schema = schema_class()
     while True:
         try:

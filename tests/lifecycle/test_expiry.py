@@ -174,12 +174,13 @@ def test_spends_racing_the_nightly_run_write_each_lapsed_lot_off_once(app, membe
     old_lot = _lot_of(grant_points(member.id, 100, now=at("2025-03-01T10:00:00")))  # lapsed by `later`
     grant_points(member.id, 100, now=at("2026-03-01T10:00:00"))
     later = at("2027-01-01T08:00:00")
+    member_id = member.id  # read here: the threads must not touch this thread's session (the ORM object)
 
     def work(i):
         if i % 3 == 0:
             return expire_lapsed(now=later)
         with transaction():
-            post_entry(member.id, -10, "adjust", now=later)
+            post_entry(member_id, -10, "adjust", now=later)
         return None
 
     results = run_concurrently(app, work, 12)
