@@ -152,6 +152,6 @@ def credit_scan(member_id, points=1, now=None):
                     points_awarded=points, created_at=now)
         db.session.add(scan)
         db.session.flush()
-        post_entry(member_id, points, "scan", ref=str(scan.id), now=now)
+        post_entry(member_id, points, "scan", ref=f"scan:{scan.id}", now=now)
         hooks.scan_credited(member_id, scan, now)
     return scan

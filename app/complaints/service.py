@@ -90,7 +90,7 @@ def close(complaint_id, status, result, *, reward_points=0, staff_id=None, now=N
                           closed_at=now) is None:
             raise ComplaintClosed()
         if reward_points:
-            entry = post_entry(complaint.member_id, reward_points, "complaint_reward", ref=str(complaint_id),
+            entry = post_entry(complaint.member_id, reward_points, "complaint_reward", ref=f"complaint:{complaint_id}",
                                note=_("Thank you for your feedback"), now=now)
             guarded_update(Complaint.id, Complaint.id == complaint_id, reward_entry_id=entry.id)
         db.session.expire(complaint)

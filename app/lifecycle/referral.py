@@ -24,7 +24,7 @@ def reward_referrer(member_id, scan, now=None):
     if not insert_ignoring_conflict(ReferralReward, referred_id=member_id, referrer_id=member.referrer_id,
                                     scan_id=scan.id, created_at=now):
         return None
-    entry = post_entry(member.referrer_id, points, "referral_bonus", ref=str(member_id), now=now,
+    entry = post_entry(member.referrer_id, points, "referral_bonus", ref=f"referral:{member_id}", now=now,
                        note=_("Referral bonus: member %(id)s made a first scan", id=member_id))
     guarded_update(ReferralReward.referred_id, ReferralReward.referred_id == member_id, entry_id=entry.id)
     return entry

@@ -81,7 +81,7 @@ def redeem(member_id, gift_id, quantity, delivery, now=None):
             redemption.ship_address = delivery["address"]
         db.session.add(redemption)
         db.session.flush()
-        ref = str(redemption.id)
+        ref = f"redemption:{redemption.id}"
         _take_allowance(gift, member_id, quantity)
         entry = post_entry(member_id, -redemption.points_spent, "redeem", ref=ref, note=gift.name[:200], now=now)
         redemption.debit_entry_id = entry.id
@@ -132,7 +132,7 @@ def cancel(redemption_id, *, by, member_id=None, reason=None, now=None) -> Redem
         if guarded_update(Redemption.id, Redemption.id == redemption.id, Redemption.status == "pending",
                           status="cancelled", cancelled_at=now, cancelled_by=by, cancel_reason=reason) is None:
             raise NotCancellable()
-        ref = str(redemption.id)
+        ref = f"redemption:{redemption.id}"
         guarded_update(GiftMemberTally.quantity, GiftMemberTally.gift_id == redemption.gift_id,
                        GiftMemberTally.member_id == redemption.member_id,
                        GiftMemberTally.quantity >= redemption.quantity,

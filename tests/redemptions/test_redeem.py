@@ -146,5 +146,5 @@ def test_redeem_ledger_entry_names_the_redemption(api, member):
     gift = create_gift()
     rid = api.post("/redemptions", {"gift_id": gift.id, "delivery": PICKUP}, token=member.token).json["id"]
     entry = db.session.scalar(select(LedgerEntry).where(LedgerEntry.kind == "redeem"))
-    assert entry.ref == str(rid) and entry.delta == -100
+    assert entry.ref == f"redemption:{rid}" and entry.delta == -100
 
