@@ -1,4 +1,5 @@
 """The one place Observation rows are written: visits (channel `visit`) and the admin import share it."""
+import re
 from datetime import date, datetime, time
 
 from ..db import transaction, utcnow
@@ -45,12 +46,15 @@ def record_observation(*, retailer_id, product_id, stock_packs, ordered_packs=0,
     return row
 
 
+WEEK_LABEL = re.compile(r"^(\d{4})-W(\d{2})$", re.ASCII)
+
+
 def week_bounds(label: str) -> tuple[date, date]:
-    """'2026-W47' → (its Monday, the next Monday); ValueError when malformed or outside the years 2000–2099
-    (the dates callers may give, schema_fields.Date: an earlier or later week would leave the calendar, or
-    the range of a timestamp, in the arithmetic that follows)."""
-    year, _, week = label.partition("-W")
-    monday = date.fromisocalendar(int(year), int(week), 1)
-    if not MIN_DATE.year <= int(year) <= MAX_DATE.year:
+    """'2026-W47' → (its Monday, the next Monday); ValueError when malformed (2026-W7, 2026-47, full-width
+    digits) or outside the years 2000–2099 (the dates callers may give, schema_fields.Date: an earlier or later
+    week would leave the calendar, or the range of a timestamp, in the arithmetic that follows)."""
+    match = WEEK_LABEL.match(label or "")
+    if not match or not MIN_DATE.year <= int(match[1]) <= MAX_DATE.year:
         raise ValueError(label)
+    monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
     return monday, date.fromordinal(monday.toordinal() + 7)

@@ -5,11 +5,10 @@ so each week falls in exactly one period of each kind."""
 import re
 from datetime import date, timedelta
 
-from ..observations.service import iso_week
+from ..observations.service import WEEK_LABEL as _WEEK, iso_week, week_bounds
 from ..schema_fields import MAX_DATE, MIN_DATE
 from ..timeutil import local_today
 
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$", re.ASCII)
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4]))?$", re.ASCII)
 
 
@@ -31,9 +30,7 @@ def _monday(label: str) -> date:
 
 def parse_week(label: str) -> date:
     """Monday of an ISO week label of 2000–2099; ValueError when it is not one (2026-W54, 2026-47, 0001-W01...)."""
-    monday = _monday(label)
-    _year(label[:4])
-    return monday
+    return week_bounds(label)[0]
 
 
 def shift_week(label: str, weeks: int) -> str:
