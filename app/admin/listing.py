@@ -16,7 +16,6 @@ fills values computed per row for a page (or an export) in one go rather than on
 Filter values are bounded here, once for every list: dates to 2000..2099, numbers to 32-bit ids, no control
 characters; a value out of bounds is a field error and the filter is ignored, never a 500.
 """
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -30,9 +29,8 @@ from sqlalchemy import Select
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.core import UnboundField
 
-from ..audit.masking import mask_name
+from ..audit.masking import mask_filter_value
 from ..extensions import db
-from ..members.models import mask_phone
 from ..pagination import paginate
 from ..schema_fields import MAX_DATE, MAX_ID, MIN_DATE
 from . import export
@@ -219,28 +217,12 @@ def _export_now(spec, source, fmt):
     return export.response(spec, prepared(spec, rows), fmt)
 
 
-# Filters whose values are personal data or free text that may be (a phone, a name): masked in the audit log.
-PERSONAL_FILTERS = {"q", "phone", "name", "real_name", "owner", "operator"}
-_PHONE_LIKE = re.compile(r"^[\d\s+()-]+$")
-_DIGIT_RUN = re.compile(r"\d{7,}")
-
-
-def masked_filter(key: str, value: str) -> str:
-    """A filter value fit for the audit log: 13900000002 → 139****0002, 王小明 → 王**."""
-    value = str(value).strip()
-    if key in PERSONAL_FILTERS and value:
-        if _PHONE_LIKE.match(value):
-            return mask_phone("".join(ch for ch in value if ch.isdigit()))
-        return mask_name(value)
-    return _DIGIT_RUN.sub(lambda m: mask_phone(m[0]), value)
-
-
 def query_note(spec: ListSpec, args) -> str:
     """The list's filters and sort for an audit note: only the list's own arguments, personal ones masked."""
     known = {"sort"} | {name for name in dir(spec.filter_form or object)
                         if isinstance(getattr(spec.filter_form, name, None), UnboundField)}
     pairs = sorted((k, v) for k, v in args.items() if k in known and v)
-    return "&".join(f"{k}={masked_filter(k, v)}" for k, v in pairs)[:150]
+    return "&".join(f"{k}={mask_filter_value(k, v)}" for k, v in pairs)[:150]
 
 
 def list_url(**changes):

@@ -25,7 +25,8 @@ from ..validation_messages import translate
 from . import export
 from .actions import record_action
 from .labels import options
-from .listing import Column, FilterForm, masked_filter
+from ..audit.masking import mask_filter_value
+from .listing import Column, FilterForm
 
 # Query arguments of the page itself, not filters of a statistic.
 PAGE_ARGS = ("export", "table", "format")
@@ -120,7 +121,7 @@ def compute_or(notices, compute, fallback):
 def _export_note():
     """The page's filters for the audit note, masked like every list's (app/admin/listing.py)."""
     pairs = sorted((k, v) for k, v in request.args.items() if k not in ("export", "table") and v)
-    return "&".join(f"{k}={masked_filter(k, v)}" for k, v in pairs)[:150]
+    return "&".join(f"{k}={mask_filter_value(k, v)}" for k, v in pairs)[:150]
 
 
 def export_table(tables: dict, default: str, results: dict):

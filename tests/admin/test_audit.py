@@ -1,4 +1,5 @@
 """The audit log: recorded for console actions, masked, browsable and filterable."""
+import pytest
 from sqlalchemy import select
 
 from app.audit.masking import masked
@@ -54,3 +55,17 @@ def test_exported_filters_are_masked_in_the_audit_log(console, make_member):
     assert masked_phone in page and phone not in page and "王小明" not in page
     listed = console.get("/admin/audit?action=export&export=csv").get_data().decode("utf-8-sig")
     assert phone not in listed and "王小明" not in listed
+
+
+@pytest.mark.parametrize("key, value, note", [
+    ("q", "13900000002", "139****0002"),      # a whole number keeps 3 + 4 digits
+    ("q", "13900000", "********"),            # part of one keeps none: 3 + 4 would be most of it
+    ("phone", "139 0000 0002", "139****0002"),
+    ("q", "王小明", "王**"),
+    ("sku", "6901028075022", "690****5022"),  # a long digit run in any filter
+    ("status", "pending", "pending"),
+])
+def test_filter_values_are_masked_for_audit_notes(key, value, note):
+    from app.audit.masking import mask_filter_value
+
+    assert mask_filter_value(key, value) == note
