@@ -25,6 +25,7 @@ from ..complaints.service import OPEN_STATUSES
 from ..gifts.models import Gift
 from ..redemptions.models import Redemption
 from ..extensions import db
+from ..stats.points import ISSUING_KINDS
 from ..members.models import Member
 from ..points.models import LedgerEntry
 from ..promo import service as promo
@@ -60,11 +61,12 @@ def _count(model, start, end):
 def _point_sums():
     """Σ issued and Σ spent over the rows selected, for the tiles and the charts alike.
 
-    Issued: earnings (a refund gives back, it is not issued). Spent: what redemptions took, unless the
-    redemption was cancelled since (its refund restored the points): a positive number of points."""
+    Issued: earnings, the kinds the statistics count (a refund gives back and a manual adjustment corrects;
+    neither is issued). Spent: what redemptions took, unless the redemption was cancelled since (its refund
+    restored the points): a positive number of points."""
     cancelled = select(Redemption.debit_entry_id).where(Redemption.status == "cancelled",
                                                         Redemption.debit_entry_id.is_not(None))
-    issued = case((and_(LedgerEntry.delta > 0, LedgerEntry.kind != "refund"), LedgerEntry.delta), else_=0)
+    issued = case((LedgerEntry.kind.in_(ISSUING_KINDS), LedgerEntry.delta), else_=0)
     spent = case((and_(LedgerEntry.kind == "redeem", LedgerEntry.id.not_in(cancelled)), -LedgerEntry.delta),
                  else_=0)
     return [func.coalesce(func.sum(issued), 0), func.coalesce(func.sum(spent), 0)]

@@ -34,6 +34,7 @@ def test_today_counts_new_members_scans_and_points(app, make_member):
     _scan(member.id, "OLD", utcnow() - timedelta(days=8))
     with transaction():
         post_entry(member.id, -3, "redeem")
+        post_entry(member.id, 7, "adjust")  # a correction, not issued (as in the statistics)
     figures = summary()
     assert figures["today"].new_members == 1 and figures["today"].scans == 2
     assert figures["today"].points_issued == 4 and figures["today"].points_spent == 3
