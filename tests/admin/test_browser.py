@@ -141,7 +141,7 @@ def test_locking_a_member(page, admin, member):
     page.click(f"[data-testid=list-members] a[href='/admin/members/{member.id}']")
     page.fill("[data-testid=lock-form] textarea[name=reason]", "扫码异常，待核查")
     page.click("[data-testid=lock-form] button[type=submit]")
-    assert page.locator("[data-testid=member-status]").inner_text() == "已锁定"
+    expect(page.locator("[data-testid=member-status]")).to_have_text("已锁定")  # waits for the answer
     assert "会员已锁定" in page.locator(".flash-success").inner_text()
     shot(page, "member-locked")
     db.session.rollback()  # end the test thread's read snapshot: the server committed in another thread
