@@ -6,17 +6,12 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..pagination import PageQuery
-from ..schema_fields import ImportResultSchema, Integer, LineErrorSchema, Text
+from ..schema_fields import Id, ImportResultSchema, Integer, LineErrorSchema, Text
 from ..timeutil import LOCAL_TZ
 from .batches import MAX_GENERATED
 from .models import RULE_KINDS
 from .qr import MAX_PROOFS
 from .service import mask_code
-
-
-def Id(**kw):
-    """A row id: bounded to the database's INTEGER, so a huge number is a 422, not an overflow in the driver."""
-    return Integer(validate=validate.Range(min=1, max=2**31 - 1), **kw)
 
 
 class When(fields.AwareDateTime):
