@@ -44,7 +44,9 @@ JOBS = [
 
 def run_job(job: Job, app=None):
     app = app or current_app._get_current_object()
-    with app.app_context():
+    from .audit.context import Actor, acting_as
+
+    with app.app_context(), acting_as(Actor.system("job", job.id)):
         started = time.monotonic()
         result = job.func()
         log.info("job %s done in %.2fs: %s", job.id, time.monotonic() - started, result)

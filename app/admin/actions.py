@@ -6,7 +6,7 @@
 
 A business error from the service (an ApiError) rolls everything back and is shown to the admin.
 """
-from flask import flash, g, redirect, request
+from flask import flash, redirect
 
 from ..audit import service as audit
 from ..db import transaction
@@ -15,8 +15,8 @@ from ..errors import ApiError
 
 def record_action(action, *, target_type=None, target_id=None, before=None, after=None, note=None):
     """Record an action of the signed-in admin (in the current unit of work, if any)."""
-    return audit.record(actor=g.get("staff"), action=action, target_type=target_type, target_id=target_id,
-                        before=before, after=after, note=note, ip=request.remote_addr)
+    return audit.record(action, target_type=target_type, target_id=target_id, before=before, after=after,
+                        note=note)
 
 
 def audited(action, *, target, call, load=None, fields=(), note=None):

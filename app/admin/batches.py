@@ -113,7 +113,7 @@ def generate_batch(ctx, sku, count, valid_from=None, valid_until=None, note=None
     with transaction(), _failing_with_its_message():
         batch = service.create_generated(sku=sku, count=count, valid_from=when(valid_from),
                                          valid_until=when(valid_until), note=note, created_by=created_by)
-        audit.record(actor=db.session.get(StaffUser, created_by) if created_by else None, action="batch.generate",
+        audit.record("batch.generate", actor=db.session.get(StaffUser, created_by) if created_by else None,
                      target_type="code_batch", target_id=batch.id, note=f"{sku} × {count} (task {ctx.task_id})")
     if count > CSV_PREWRITE_MAX:
         ctx.set_total(1)

@@ -50,8 +50,7 @@ def login():
     try:
         g.staff = sign_in(form.username.data, form.password.data)
     except ApiError as error:
-        audit.record(actor=None, action="console.login_failed", note=form.username.data[:64],
-                     ip=request.remote_addr)
+        audit.record("console.login_failed", note=form.username.data[:64])
         flash(str(error.message), "error")
         return render_template("admin/login.html", form=form), error.status
     record_action("console.login", target_type="staff", target_id=g.staff.id)

@@ -12,6 +12,7 @@ from stdnum.cn import ric
 from stdnum.exceptions import InvalidComponent, ValidationError
 
 from .. import regions
+from ..timeutil import local_today
 
 ADULT_AGE = 18
 
@@ -47,7 +48,7 @@ def parse_id_number(raw: str) -> IdNumber:
         birth = ric.get_birth_date(number)
     except (InvalidComponent, ValidationError, ValueError):
         birth = None
-    if birth is None or birth > date.today() or birth.year < 1900:
+    if birth is None or birth > local_today() or birth.year < 1900:
         raise IdNumberError(_("The ID number carries an impossible birth date."))
     if not regions.is_plausible_id_region(number[:6]):
         raise IdNumberError(_("The ID number's region code does not exist."))

@@ -1,5 +1,7 @@
 import io
-from datetime import date, timedelta
+from datetime import timedelta
+
+from app.timeutil import local_today
 
 from PIL import Image
 from sqlalchemy import func, select
@@ -75,8 +77,8 @@ def test_admin_edits_and_retires_a_gift(api, admin, member):
 def test_members_see_active_gifts_in_validity_and_can_filter_by_budget(api, member):
     cheap = create_gift(name="纸巾", points_cost=50)
     create_gift(name="茶叶", category="茶叶", points_cost=800)
-    create_gift(name="过期", valid_until=date.today() - timedelta(days=1))
-    create_gift(name="未开始", valid_from=date.today() + timedelta(days=1))
+    create_gift(name="过期", valid_until=local_today() - timedelta(days=1))
+    create_gift(name="未开始", valid_from=local_today() + timedelta(days=1))
     grant_points(member.id, 100)
     listed = api.get("/gifts", token=member.token).json
     assert sorted(g["name"] for g in listed["items"]) == ["纸巾", "茶叶"] and "stock" not in listed["items"][0]

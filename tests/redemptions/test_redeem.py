@@ -1,4 +1,6 @@
-from datetime import date, timedelta
+from datetime import timedelta
+
+from app.timeutil import local_today
 
 from sqlalchemy import func, select
 
@@ -78,7 +80,7 @@ def test_retired_or_out_of_window_gifts_are_unavailable(api, member, admin):
     grant_points(member.id, 1000)
     retired = create_gift()
     api.post(f"/admin/gifts/{retired.id}/retire", token=admin.token)
-    later = create_gift(valid_from=date.today() + timedelta(days=10))
+    later = create_gift(valid_from=local_today() + timedelta(days=10))
     for gift in (retired, later):
         response = api.post("/redemptions", {"gift_id": gift.id, "delivery": PICKUP}, token=member.token)
         assert response.status_code == 409 and response.json["error"]["code"] == "GIFT_UNAVAILABLE"
@@ -88,11 +90,11 @@ def test_retired_or_out_of_window_gifts_are_unavailable(api, member, admin):
 def test_expired_membership_cannot_redeem_until_renewed(api, member, admin):
     grant_points(member.id, 1000)
     gift = create_gift()
-    yesterday = (date.today() - timedelta(days=2)).isoformat()
+    yesterday = (local_today() - timedelta(days=2)).isoformat()
     api.post(f"/admin/members/{member.id}/validity", {"valid_until": yesterday, "reason": "测试"}, token=admin.token)
     response = api.post("/redemptions", {"gift_id": gift.id, "delivery": PICKUP}, token=member.token)
     assert response.status_code == 409 and response.json["error"]["code"] == "MEMBERSHIP_EXPIRED"
-    renewed = (date.today() + timedelta(days=365)).isoformat()
+    renewed = (local_today() + timedelta(days=365)).isoformat()
     assert api.post(f"/admin/members/{member.id}/validity", {"valid_until": renewed, "reason": "续期"},
                     token=admin.token).status_code == 200
     assert api.post("/redemptions", {"gift_id": gift.id, "delivery": PICKUP}, token=member.token).status_code == 201
