@@ -2,7 +2,10 @@
 import re
 
 from flask import request, send_from_directory
-from flask_smorest import Api as _Api, Blueprint
+from flask_smorest import Api as _Api, Blueprint as _Blueprint
+from webargs.flaskparser import FlaskParser
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.routing import IntegerConverter
 
 from .errors import ErrorSchema, handle_http_exception
@@ -21,6 +24,40 @@ class Api(_Api):
 
 
 api = Api()
+
+
+class Parser(FlaskParser):
+    """webargs' Flask parser plus a `multipart` location: the form fields and the files of one
+    multipart/form-data body, loaded by ONE schema so the document has one OpenAPI 3 requestBody
+    (two stacked `form` + `files` arguments come out as Swagger-2 `formData` parameters)."""
+
+    __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
+
+    def load_multipart(self, req, schema):
+        return MultiDictProxy(CombinedMultiDict([req.files, req.form]), schema)
+
+
+class Blueprint(_Blueprint):
+    ARGUMENTS_PARSER = Parser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {**_Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+                                             "multipart": "multipart/form-data"}
+
+    def register_views_in_doc(self, api, app, spec, *, name, parameters):
+        """Name each operation after its view function (`operationId: sign_up`), so a generated client
+        reads `sign_up(...)`, not `post_api_v1_members(...)`."""
+        add_path = spec.path
+
+        def path_with_ids(*, rule, operations, parameters):
+            view = rule.endpoint.rsplit(".", 1)[-1]
+            for method, operation in operations.items():
+                operation.setdefault("operationId", view if len(operations) == 1 else f"{method}_{view}")
+            return add_path(rule=rule, operations=operations, parameters=parameters)
+
+        spec.path = path_with_ids
+        try:
+            super().register_views_in_doc(api, app, spec, name=name, parameters=parameters)
+        finally:
+            del spec.path  # back to the class's method
 
 
 def account_key(field):
@@ -46,6 +83,14 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+def nullable_enum(self, field, ret, **_):
+    """An enum field that takes null lists null among its values (OpenAPI 3.0: `nullable` does not widen an
+    `enum`), so a generated client accepts the null the API sends."""
+    if field.allow_none and "enum" in ret and None not in ret["enum"]:
+        return {"enum": [*ret["enum"], None]}
+    return {}
+
+
 def init_app(app, blueprints):
     app.url_map.converters["int"] = IdConverter
     app.config.setdefault("API_SPEC_OPTIONS", {})
@@ -55,6 +100,7 @@ def init_app(app, blueprints):
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     })
     api.init_app(app)
+    api.ma_plugin.converter.add_attribute_function(nullable_enum)
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix="/api/v1")
 

@@ -20,6 +20,13 @@ def seed(force):
         logins = demo_logins()
     for role, who, password in logins:
         click.echo(f"  {role:<7} {who:<14} {password}")
+    from .codes.demo import unused_batch_id
+
+    batch_id = unused_batch_id()
+    if batch_id:
+        click.echo(f"Unused pack codes for trying the app (the demo scanned none of them): batch {batch_id}, "
+                   f"GET /api/v1/admin/code-batches/{batch_id}/codes.csv with an admin token, or the console's "
+                   f"码批次 page.")
 
 
 @i18n_cli.command("extract")

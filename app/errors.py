@@ -11,6 +11,7 @@ from marshmallow import INCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+from .schema_fields import LineErrorSchema
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,19 @@ class ErrorBodySchema(Schema):
 
     code = fields.String(required=True, metadata={"example": "VALIDATION_ERROR"})
     message = fields.String(required=True)
-    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    # Named details, each on the codes that carry it (so a generated client has them typed):
+    by_you = fields.Boolean(metadata={"description": "CODE_ALREADY_USED: the caller scanned it before"})
+    reason = fields.String(metadata={"enum": ["voided", "not_yet_valid", "expired"],
+                                     "description": "CODE_NOT_ACTIVE: why the code earns nothing now"})
+    distance_m = fields.Integer(metadata={"description": "TOO_FAR: metres from the store"})
+    radius_m = fields.Integer(metadata={"description": "TOO_FAR: the check-in radius"})
+    visit_id = fields.Integer(metadata={"description": "VISIT_OPEN: the visit to check out of first"})
+    imported = fields.Integer(metadata={"description": "Imports: rows that went in"})
+    errors = fields.List(fields.Nested(LineErrorSchema), metadata={"description": "Imports: refused lines"})
+    duplicates = fields.List(fields.Nested(LineErrorSchema),
+                             metadata={"description": "NOTHING_IMPORTED: codes already known"})
+    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"description": "422: every bad field, each with its messages"})
 
 
 class ErrorSchema(Schema):

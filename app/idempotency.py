@@ -98,7 +98,7 @@ def idempotent(view):
     manual = dict(wrapper._apidoc.get("manual_doc", {}))
     manual["parameters"] = list(manual.get("parameters", [])) + [{
         "in": "header", "name": HEADER, "required": False,
-        "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
+        "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": "^[!-~]+$"},
         "description": "Repeat-safe retries: the same key returns the first answer, with no second effect.",
     }]
     wrapper._apidoc["manual_doc"] = manual

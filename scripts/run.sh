@@ -13,14 +13,17 @@ export FLASK_APP=wsgi
 .venv/bin/flask db upgrade
 .venv/bin/flask demo seed
 PORT=${PORT:-5000}
+HOST=${HOST:-127.0.0.1}  # HOST=0.0.0.0 to reach it from a phone on the same network
 cat <<TXT
 
-  Loyalty service running on http://127.0.0.1:${PORT}
-  Admin console (管理端):     http://127.0.0.1:${PORT}/admin/   (admin / Admin@2026)
-  API docs (interactive):    http://127.0.0.1:${PORT}/api/v1/docs
-  OpenAPI document:          http://127.0.0.1:${PORT}/api/v1/openapi.json
+  Loyalty service running on http://${HOST}:${PORT}
+  Admin console (管理端):     http://${HOST}:${PORT}/admin/   (admin / Admin@2026)
+  API docs (interactive):    http://${HOST}:${PORT}/api/v1/docs
+  OpenAPI document:          http://${HOST}:${PORT}/api/v1/openapi.json
   Sign in with the logins above (POST /api/v1/auth/login for members, /api/v1/staff/login for staff/admin).
   Stop with Ctrl-C.
 
 TXT
-exec .venv/bin/gunicorn --bind "127.0.0.1:${PORT}" --workers 2 --threads 4 --access-logfile - wsgi:app
+# EnvelopeWorker: gunicorn's threaded worker, answering requests it cannot parse in the API's JSON envelope.
+exec .venv/bin/gunicorn --bind "${HOST}:${PORT}" --workers 2 --threads 4 --worker-class app.serving.EnvelopeWorker \
+  --access-logfile - wsgi:app

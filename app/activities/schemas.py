@@ -34,7 +34,7 @@ class ActivityInSchema(Schema):
         if get_region(value) is None:
             raise ValidationError(gettext("Unknown region code (GB/T 2260)."))
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _dates(self, data, **_):
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             raise ValidationError(gettext("The activity cannot end before it starts."), field_name="ends_on")

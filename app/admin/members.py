@@ -13,7 +13,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..members import service
 from ..members.models import INCOME_BANDS, OCCUPATIONS, PREFERRED_CATEGORIES, PRICE_TIERS, Member, MemberLevel
-from ..members.schemas import ProfileUpdateSchema
+from ..members.schemas import ProfileSchema, ProfileUpdateSchema
 from ..pagination import paginate
 from ..points.service import ledger_query
 from . import bp
@@ -201,7 +201,7 @@ def members_edit(member_id):
     member = service.get_member(member_id)
     form = ProfileForm(obj=member)
     if form.validate_on_submit():
-        raw = {name: (form[name].data or None) for name in ProfileUpdateSchema().fields}
+        raw = {name: (form[name].data or None) for name in ProfileSchema().fields}
         try:
             changes = ProfileUpdateSchema().load(raw)  # the API's own rules, not a second copy
         except ValidationError as error:

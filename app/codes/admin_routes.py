@@ -8,7 +8,7 @@ from ..http import accepts
 from ..pagination import page_schema
 from . import batches, qr, rules
 from .service import parse_code
-from .schemas import (BatchCreateSchema, BatchImportFileSchema, BatchImportFormSchema, BatchListQuery, BatchSchema,
+from .schemas import (BatchCreateSchema, BatchImportSchema, BatchListQuery, BatchSchema,
                       BatchImportResultSchema, ProofsQuery, QrQuery, RuleBodySchema, RuleListQuery, RuleSchema,
                       RuleUpdateSchema)
 
@@ -27,14 +27,13 @@ def create_batch(body):
 
 
 @blp.route("/admin/code-batches/import", methods=["POST"])
-@blp.arguments(BatchImportFormSchema, location="form")
-@blp.arguments(BatchImportFileSchema, location="files")
+@blp.arguments(BatchImportSchema, location="multipart")
 @blp.response(201, BatchImportResultSchema)
 @blp.alt_response(422, schema=ErrorSchema, description="NOTHING_IMPORTED (with `errors` and `duplicates`)")
 @accepts("multipart/form-data", max_bytes=IMPORT_MAX_BYTES)
 @roles("admin")
-def import_batch(form, files):
-    data = files["file"].read(IMPORT_MAX_BYTES + 1)
+def import_batch(form):
+    data = form.pop("file").read(IMPORT_MAX_BYTES + 1)
     text = data.decode("utf-8-sig", errors="replace")
     return batches.import_batch(created_by=g.caller.id, text=text, **form)
 

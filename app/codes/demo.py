@@ -10,6 +10,9 @@ from . import batches, rules
 from .service import scan_code
 
 DEMO_BATCH_SIZE = 20_000
+# A batch the demo never scans, so a mobile developer has codes that are sure to be unused (README "Build a client").
+UNUSED_BATCH_NOTE = "演示批次（未扫码，供 App 联调）"
+UNUSED_BATCH_SIZE = 500
 
 
 def seed_codes(ctx):
@@ -19,6 +22,8 @@ def seed_codes(ctx):
         batches.create_generated(sku=p.sku, count=DEMO_BATCH_SIZE, valid_from=valid_from,
                                  valid_until=now + timedelta(days=730), note="演示批次")
         for p in ctx["products"]]
+    batches.create_generated(sku=ctx["products"][0].sku, count=UNUSED_BATCH_SIZE, valid_from=valid_from,
+                             valid_until=now + timedelta(days=730), note=UNUSED_BATCH_NOTE)
     rules.create_rule(name="春节双倍积分", kind="multiply", value=Decimal(2),
                       starts_at=datetime(2027, 1, 30, tzinfo=LOCAL_TZ), ends_at=datetime(2027, 2, 20, tzinfo=LOCAL_TZ))
     furongwang = next(p for p in ctx["products"] if p.name.startswith("芙蓉王"))
@@ -27,6 +32,16 @@ def seed_codes(ctx):
     ctx["next_serial"] = dict.fromkeys((b.id for b in ctx["code_batches"]), 0)
     # Older scans: from sign-up until four days ago, before the mall demo's redemptions.
     _scan(ctx, lambda member: (member.created_at, now - timedelta(days=4)), per_member=(1, 8))
+
+
+def unused_batch_id():
+    """The id of the demo's never-scanned batch, if the demo was loaded."""
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from .models import CodeBatch
+
+    return db.session.scalar(select(CodeBatch.id).where(CodeBatch.note == UNUSED_BATCH_NOTE).limit(1))
 
 
 def seed_recent_scans(ctx):

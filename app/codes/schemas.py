@@ -71,14 +71,12 @@ class BatchCreateSchema(Schema):
     note = Text(200, min_length=0, allow_none=True)
 
 
-class BatchImportFormSchema(Schema):
+class BatchImportSchema(Schema):
+    """The multipart/form-data body of an import: the batch's fields and the CSV file."""
     sku = Text(32, required=True)
     valid_from = When()
     valid_until = When()
     note = Text(200, min_length=0, allow_none=True)
-
-
-class BatchImportFileSchema(Schema):
     file = fields.Raw(required=True, metadata={"type": "string", "format": "binary",
                                                "description": "CSV, UTF-8, one code per line in the first "
                                                               "column; an optional header `code`"})

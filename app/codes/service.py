@@ -43,7 +43,14 @@ class CodeAlreadyUsed(Conflict):
 
 
 class CodeNotActive(Conflict):
-    code, message = "CODE_NOT_ACTIVE", _l("This code is not valid at the moment.")
+    """`reason` says which: the batch was voided, is not valid yet, or has expired."""
+    code = "CODE_NOT_ACTIVE"
+    MESSAGES = {"voided": _l("This pack's code batch has been withdrawn: the code earns no points."),
+                "not_yet_valid": _l("This code cannot be scanned yet: its batch is not valid until later."),
+                "expired": _l("This code has expired: its batch is no longer valid.")}
+
+    def __init__(self, reason):
+        super().__init__(self.MESSAGES[reason], reason=reason)
 
 
 class ProfileIncomplete(Forbidden):
@@ -153,9 +160,12 @@ def _batch_of(code, member_id, client_ip) -> CodeBatch:
 
 
 def _check_batch(batch, now):
-    if (batch.status != "active" or (batch.valid_from is not None and now < batch.valid_from)
-            or (batch.valid_until is not None and now >= batch.valid_until)):
-        raise CodeNotActive()
+    if batch.status != "active":
+        raise CodeNotActive("voided")
+    if batch.valid_from is not None and now < batch.valid_from:
+        raise CodeNotActive("not_yet_valid")
+    if batch.valid_until is not None and now >= batch.valid_until:
+        raise CodeNotActive("expired")
 
 
 def local_midnight(now):

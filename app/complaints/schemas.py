@@ -1,6 +1,9 @@
 """Complaint shapes (API.md), with the admin view showing who handles it."""
 from marshmallow import Schema, fields, validate
 
+from flask_babel import lazy_gettext as _l
+
+from ..products.models import Product
 from ..schema_fields import Id, Integer, Text
 from .models import KINDS, STATUSES
 
@@ -8,7 +11,7 @@ from .models import KINDS, STATUSES
 class ComplaintCreateSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS), metadata={"enum": list(KINDS)})
     content = Text(multiline=True, required=True, validate=validate.Length(min=1, max=2000))
-    product_id = Id(allow_none=True)
+    product_id = Id(allow_none=True, exists=(Product, _l("No such product.")))
     pack_code = Text(allow_none=True, validate=validate.Length(max=64))
 
 

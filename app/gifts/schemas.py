@@ -39,7 +39,7 @@ class GiftFieldsSchema(Schema):
     valid_from = Date(allow_none=True)
     valid_until = Date(allow_none=True)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _window(self, data, **_):
         if data.get("valid_from") and data.get("valid_until") and data["valid_until"] < data["valid_from"]:
             raise ValidationError(gettext("Must not be before valid_from."), field_name="valid_until")

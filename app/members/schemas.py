@@ -1,9 +1,10 @@
 """Member input and output shapes (API.md), with the admin view showing more."""
 from flask_babel import gettext, lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from ..media import public_url
-from ..schema_fields import Date, Integer
+from ..schema_fields import Date, Inline, Integer
+from .identity import IdNumberError, parse_id_number
 from .models import INCOME_BANDS, OCCUPATIONS, PREFERRED_CATEGORIES, PRICE_TIERS
 from .validators import check_password, check_region_code, normalize_phone, normalize_real_name
 
@@ -34,13 +35,29 @@ class SignUpSchema(Schema):
                                                                      "terms and the processing of personal data"})
     referral_code = fields.String(validate=validate.Length(max=16))
 
+    @validates("id_number")
+    def _id_number(self, value, **_):
+        try:
+            parse_id_number(value)
+        except IdNumberError as error:
+            raise ValidationError(str(error)) from None
+
+    @validates("referral_code")
+    def _referral_code(self, value, **_):
+        from .service import referrer_for  # the service imports this module's neighbours
+
+        if value and referrer_for(value) is None:
+            raise ValidationError(gettext("Unknown referral code."))
+
     @validates("consent")
     def _consent(self, value, **_):
         if value is not True:
             raise ValidationError(gettext("Consent is required to join."))
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _password(self, data, **_):
+        if "password" not in data:
+            return  # missing or not a string: its own field error says so
         try:
             check_password(data.get("password", ""), data.get("phone"))
         except ValidationError as error:
@@ -63,7 +80,20 @@ class ProfileSchema(Schema):
 
 
 class ProfileUpdateSchema(ProfileSchema):
-    """PATCH /me: any subset of the profile fields."""
+    """PATCH /me: any subset of the profile fields, flat or nested under `profile` as GET /me returns them."""
+
+    profile = fields.Nested(ProfileSchema)
+
+    @validates_schema(skip_on_field_errors=False)
+    def _one_value_each(self, data, **_):
+        nested = data.get("profile") or {}
+        clash = sorted(name for name in nested if name in data and data[name] != nested[name])
+        if clash:
+            raise ValidationError({name: [gettext("Given twice with different values.")] for name in clash})
+
+    @post_load
+    def _flatten(self, data, **_):
+        return {**data.pop("profile", {}), **data}
 
 
 class LevelSchema(Schema):
@@ -82,15 +112,12 @@ class MemberSchema(Schema):
     valid_until = Date(required=True)
     referral_code = fields.String(required=True)
     photo_url = fields.Method("_photo_url", allow_none=True, metadata={"type": "string", "nullable": True})
-    profile = fields.Method("_profile", metadata={"type": "object"})
+    profile = Inline(ProfileSchema, required=True)
     profile_complete = fields.Boolean(required=True)
     created_at = fields.DateTime(required=True)
 
     def _photo_url(self, member):
         return public_url(member.photo_path) if member.photo_path else None
-
-    def _profile(self, member):
-        return ProfileSchema().dump(member)
 
 
 class AdminMemberSchema(MemberSchema):

@@ -47,7 +47,7 @@ def sign_up(*, phone, password, real_name, id_number, referral_code=None, now=No
     with transaction():
         referrer_id = None
         if referral_code:
-            referrer_id = db.session.scalar(select(Member.id).where(Member.referral_code == referral_code.upper()))
+            referrer_id = referrer_for(referral_code)
             if referrer_id is None:
                 raise ValidationFailed({"referral_code": [_("Unknown referral code.")]})
         member = Member(
@@ -65,6 +65,11 @@ def sign_up(*, phone, password, real_name, id_number, referral_code=None, now=No
             raise _taken(error) from None
         token, ttl = tokens.issue_token(member_id=member.id, now=now)
     return member, token, ttl
+
+
+def referrer_for(referral_code) -> int | None:
+    """The id of the member whose referral code this is (codes are case-insensitive)."""
+    return db.session.scalar(select(Member.id).where(Member.referral_code == referral_code.upper()))
 
 
 def _taken(error):

@@ -110,7 +110,7 @@ def admin_movements(query):
 @blp.response(201, PromoPlanSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="PLAN_EXISTS")
 @roles("admin")
-def admin_create_plan(body):
+def admin_create_promo_plan(body):
     return service.create_plan(**body)
 
 
@@ -118,7 +118,7 @@ def admin_create_plan(body):
 @blp.arguments(PromoPlanQuery, location="query")
 @blp.response(200, PromoPlanListSchema)
 @roles("admin")
-def admin_plans(query):
+def admin_promo_plans(query):
     """Planned vs used per item, region and month."""
     return {"items": service.list_plans(**query)}
 
@@ -128,7 +128,7 @@ def admin_plans(query):
 @blp.response(200, PromoPlanSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="No such plan")
 @roles("admin")
-def admin_update_plan(body, plan_id):
+def admin_update_promo_plan(body, plan_id):
     """Correct the planned quantity (its item, region and month stay: for those, delete the plan and plan again)."""
     return service.update_plan(plan_id, **body)
 
@@ -137,6 +137,6 @@ def admin_update_plan(body, plan_id):
 @blp.response(204)
 @blp.alt_response(404, schema=ErrorSchema, description="No such plan")
 @roles("admin")
-def admin_delete_plan(plan_id):
+def admin_delete_promo_plan(plan_id):
     """Remove a plan made by mistake. Plans are targets: no stock or movement changes."""
     service.delete_plan(plan_id)

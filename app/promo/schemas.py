@@ -4,7 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ..pagination import PageQuery
 from ..regions import get as get_region
-from ..schema_fields import MAX_DATE, MIN_DATE, Id, Integer, Money, MoneyOut
+from ..schema_fields import MAX_DATE, MIN_DATE, MONTH_PATTERN, Id, Integer, Money, MoneyOut, Patterned
 from .models import KINDS, STAFF_KINDS
 
 
@@ -126,9 +126,11 @@ class AuditSchema(Schema):
     mismatches = fields.List(fields.Nested(AuditRowSchema), required=True)
 
 
-class MonthField(fields.String):
+class MonthField(Patterned):
     """A month as YYYY-MM, within the years a Date may take (2000-01 to 2099-12): the month's range in time is
     then always computable (9999-12 would have no next month, 0000-01 no first day)."""
+
+    pattern = MONTH_PATTERN
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)

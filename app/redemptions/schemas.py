@@ -4,7 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ..members.models import mask_phone
 from ..members.schemas import PhoneField
-from ..schema_fields import Id, Integer, Text
+from ..schema_fields import Id, Inline, Integer, Text
 from .models import METHODS, STATUSES
 
 
@@ -14,11 +14,13 @@ class DeliverySchema(Schema):
     phone = PhoneField(metadata={"example": "13800138000"})
     address = Text(validate=validate.Length(min=5, max=200))
 
-    @validates_schema
-    def _post_needs_address(self, data, **_):
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _post_needs_address(self, data, original, **_):
+        # Missing means not sent: a badly written phone is reported once, by its own field.
+        sent = original if isinstance(original, dict) else {}
         if data.get("method") == "post":
             missing = {name: [_l("Required for delivery by post.")] for name in ("name", "phone", "address")
-                       if not data.get(name)}
+                       if sent.get(name) in (None, "")}
             if missing:
                 raise ValidationError(missing)
 
@@ -32,6 +34,15 @@ class RedeemSchema(Schema):
 class GiftRefSchema(Schema):
     id = Integer(required=True)
     name = fields.String(required=True)
+
+
+class DeliveryOutSchema(Schema):
+    """{method: pickup}, or {method: post, name, phone (masked), address, tracking_no}."""
+    method = fields.String(required=True, metadata={"enum": list(METHODS)})
+    name = fields.String()
+    phone = fields.String(metadata={"example": "138****8000"})
+    address = fields.String()
+    tracking_no = fields.String(allow_none=True)
 
 
 def _delivery(redemption):
@@ -48,8 +59,7 @@ class RedemptionSchema(Schema):
     points_spent = Integer(required=True)
     status = fields.String(required=True, metadata={"enum": list(STATUSES)})
     pickup_code = fields.String(allow_none=True)
-    delivery = fields.Function(_delivery, metadata={"type": "object", "description":
-                               "{method: pickup} or {method: post, name, phone (masked), address, tracking_no}"})
+    delivery = Inline(DeliveryOutSchema, via=_delivery, required=True)
     created_at = fields.DateTime(required=True)
     balance = Integer(metadata={"description": "The member's balance after redeeming (on create only)"})
 

@@ -6,7 +6,7 @@ from ..errors import ErrorSchema
 from ..http import accepts
 from ..pagination import page_schema
 from . import service
-from .schemas import (AdminRetailerQuery, AdminRetailerSchema, ImportFileSchema, ImportFormSchema,
+from .schemas import (AdminRetailerQuery, AdminRetailerSchema, ImportSchema,
                       RetailerInSchema, RetailerPatchSchema, RetailerSchema,
                       StaffRetailerQuery)
 
@@ -58,15 +58,14 @@ def admin_update_retailer(changes, retailer_id):
 
 
 @blp.route("/admin/retailers/import", methods=["POST"])
-@blp.arguments(ImportFormSchema, location="form")
-@blp.arguments(ImportFileSchema, location="files")
+@blp.arguments(ImportSchema, location="multipart")
 @blp.response(201, ImportResultSchema)
 @blp.alt_response(422, schema=ErrorSchema, description="IMPORT_REJECTED (all_or_nothing with bad rows; `errors` "
                                                       "lists them by line) or VALIDATION_ERROR")
 @accepts("multipart/form-data", max_bytes=IMPORT_MAX_BYTES)
 @roles("admin")
-def admin_import_retailers(form, files):
+def admin_import_retailers(form):
     """CSV with a header line: licence_no,name,region_code required; owner, operator, customer_code, order_phone,
     address, lat, lon, format, market_type, district_type, customer_class, is_chain, is_sample optional (codes or
     their Chinese names). UTF-8 or GB18030."""
-    return service.import_retailers(files["file"].read(), mode=form["mode"])
+    return service.import_retailers(form["file"].read(), mode=form["mode"])

@@ -4,7 +4,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing, valid
 
 from ..members.validators import check_region_code
 from ..pagination import PageQuery
-from ..schema_fields import Integer
+from ..schema_fields import Integer, Patterned
 from .models import CUSTOMER_CLASSES, DISTRICT_TYPES, FORMATS, MARKET_TYPES
 
 # The Chinese names field staff and city lists use; the import accepts them as well as the codes.
@@ -51,9 +51,11 @@ class RetailerInSchema(Schema):
     def _region(self, value, **_):
         check_region_code(value)
 
-    @validates_schema
-    def _both_coordinates(self, data, **_):
-        if (data.get("lat") is None) != (data.get("lon") is None):
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _both_coordinates(self, data, original, **_):
+        # Read the body as sent, so a badly written lat is reported once, as itself, not also as "missing".
+        sent = original if isinstance(original, dict) else {}
+        if (sent.get("lat") in (None, "")) != (sent.get("lon") in (None, "")):
             raise ValidationError(gettext("Give both lat and lon, or neither."), field_name="lat")
 
 
@@ -95,8 +97,11 @@ class AdminRetailerSchema(RetailerSchema):
     created_at = fields.DateTime(required=True)
 
 
-class NearField(fields.String):
+class NearField(Patterned):
     """`near=lat,lon` → (lat, lon)."""
+
+    pattern = (r"^-?(90(\.0{1,8})?|[1-8]?[0-9](\.[0-9]{1,8})?),"
+               r"-?(180(\.0{1,8})?|(1[0-7][0-9]|[1-9]?[0-9])(\.[0-9]{1,8})?)$")
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -121,11 +126,9 @@ class AdminRetailerQuery(StaffRetailerQuery):
     is_sample = fields.Boolean()
 
 
-class ImportFormSchema(Schema):
+class ImportSchema(Schema):
+    """The multipart/form-data body of an import: the mode and the CSV file."""
     mode = fields.String(load_default="all_or_nothing", validate=validate.OneOf(["all_or_nothing", "good_rows"]),
                          metadata={"description": "all_or_nothing: any bad row imports nothing; good_rows: "
                                                   "import the good rows and report the bad ones"})
-
-
-class ImportFileSchema(Schema):
     file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})

@@ -32,7 +32,8 @@ def stat_view(path, query_schema, result_schema, filename, rows=lambda result: r
         @blp.route(path, methods=["GET"], endpoint=compute.__name__)
         @blp.arguments(query_schema, location="query")
         @blp.response(200, result_schema)
-        @blp.doc(responses={"200": {"content": {"application/json": {"schema": result_schema},
+        @blp.doc(responses={"200": {"description": "The figures as JSON, or the same rows as a download",
+                                    "content": {"application/json": {"schema": result_schema},
                                                 **DOWNLOAD_CONTENT}}})
         @blp.alt_response(422, schema=ErrorSchema, description="Invalid query (VALIDATION_ERROR)")
         @roles("admin")

@@ -5,7 +5,7 @@ from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from ..members.models import INCOME_BANDS, OCCUPATIONS, PREFERRED_CATEGORIES, PRICE_TIERS
-from ..schema_fields import Date, Integer
+from ..schema_fields import WEEK_PATTERN, Date, Integer, Patterned
 from ..timeutil import local_today
 from .consumption import SCAN_DIMENSIONS
 from .market import GROUPS
@@ -27,7 +27,9 @@ class ExportQuery(Schema):
                            metadata={"description": "json (default), or a csv / xlsx download"})
 
 
-class WeekField(fields.String):
+class WeekField(Patterned):
+    pattern = WEEK_PATTERN
+
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs).strip().upper()
         try:
@@ -65,7 +67,7 @@ class HistoryQuery(ExportQuery):
     last = WeekField(data_key="to", required=True, metadata={"example": "2026-W47"})
     group_by = fields.String(validate=validate.OneOf(list(GROUPS)))
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _span(self, data, **_):
         if "first" in data and "last" in data:
             weeks = (parse_week(data["last"]) - parse_week(data["first"])).days // 7 + 1

@@ -84,7 +84,7 @@ def my_plans(query):
 @blp.response(201, VisitPlanSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="PLAN_EXISTS")
 @roles("admin")
-def admin_create_plan(body):
+def admin_create_visit_plan(body):
     return service.create_plan(created_by=g.caller.id, **body)
 
 
@@ -92,7 +92,7 @@ def admin_create_plan(body):
 @blp.arguments(VisitPlanQuery, location="query")
 @blp.response(200, VisitPlanListSchema)
 @roles("admin")
-def admin_list_plans(query):
+def admin_list_visit_plans(query):
     return {"items": service.list_plans(staff_id=query.get("staff_id"), week=query.get("week"),
                                         day=query.get("date"))}
 

@@ -1,15 +1,20 @@
 """Visit shapes: check-in, observations, check-out, plans and the plan-vs-actual summary."""
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
+from ..auth.models import StaffUser
 from ..observations.service import week_bounds
+from ..products.models import Product
+from ..retailers.models import Retailer
 from ..pagination import PageQuery
-from ..schema_fields import Date, Id, Integer, Money, MoneyOut
+from ..schema_fields import WEEK_PATTERN, Date, Id, Integer, Money, MoneyOut, Patterned
 from ..uploads import PhotoUrls
 
 
-class WeekField(fields.String):
+class WeekField(Patterned):
     """An ISO week label like 2026-W47."""
+
+    pattern = WEEK_PATTERN
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -48,7 +53,7 @@ class VisitSchema(Schema):
 
 
 class ObservationInSchema(Schema):
-    product_id = Id(required=True)
+    product_id = Id(required=True, exists=(Product, _l("No such product.")))
     pack_price = Money(allow_none=True)
     carton_price = Money(allow_none=True)
     stock_packs = Integer(required=True, validate=validate.Range(min=0, max=1_000_000))
@@ -90,8 +95,8 @@ class AdminVisitQuery(VisitQuery):
 
 
 class VisitPlanInSchema(Schema):
-    staff_id = Id(required=True)
-    retailer_id = Id(required=True)
+    staff_id = Id(required=True, exists=(StaffUser, _l("No such staff member.")))
+    retailer_id = Id(required=True, exists=(Retailer, _l("No such retailer.")))
     date = Date(required=True, attribute="planned_on", data_key="date")
 
 

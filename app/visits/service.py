@@ -107,17 +107,24 @@ def check_in(*, staff_id, retailer_id, lat, lon, planned_visit_id=None, now=None
     radius = current_app.config["CHECKIN_RADIUS_M"]
     if distance > radius:
         raise TooFar(distance_m=round(distance), radius_m=radius)
-    with transaction():
-        plan_id = _plan_for(staff_id, retailer_id, planned_visit_id, now)
-        visit = Visit(staff_id=staff_id, retailer_id=retailer_id, plan_id=plan_id, status="open", checked_in_at=now,
-                      checkin_lat=round(lat, 6), checkin_lon=round(lon, 6), distance_m=round(distance),
-                      photos=[], created_at=now)
-        db.session.add(visit)
-        try:
+    try:
+        with transaction():
+            plan_id = _plan_for(staff_id, retailer_id, planned_visit_id, now)
+            visit = Visit(staff_id=staff_id, retailer_id=retailer_id, plan_id=plan_id, status="open",
+                          checked_in_at=now, checkin_lat=round(lat, 6), checkin_lon=round(lon, 6),
+                          distance_m=round(distance), photos=[], created_at=now)
+            db.session.add(visit)
             db.session.flush()
-        except IntegrityError as error:
-            raise (PlanVisited() if "plan_id" in violated_constraint(error) else VisitOpen()) from None
+    except IntegrityError as error:
+        if "plan_id" in violated_constraint(error):
+            raise PlanVisited() from None
+        # Rolled back: read the visit that is open, so the app can offer to close it.
+        raise VisitOpen(visit_id=_open_visit_id(staff_id)) from None
     return visit
+
+
+def _open_visit_id(staff_id):
+    return db.session.scalar(select(Visit.id).where(Visit.staff_id == staff_id, Visit.status == "open"))
 
 
 def _plan_for(staff_id, retailer_id, planned_visit_id, now):

@@ -111,15 +111,17 @@ def test_codes_of_a_voided_batch_are_not_active(api, member, batch, code):
     batches.void_batch(batch.id)
     response = scan(api, member, code)
     assert response.status_code == 409 and response.json["error"]["code"] == "CODE_NOT_ACTIVE"
+    assert response.json["error"]["reason"] == "voided" and "有效期" not in response.json["error"]["message"]
 
 
-@pytest.mark.parametrize("window", [(1, 30), (-30, -1)])
-def test_codes_outside_the_batch_window_are_not_active(api, member, product, window):
+@pytest.mark.parametrize("window, reason", [((1, 30), "not_yet_valid"), ((-30, -1), "expired")])
+def test_codes_outside_the_batch_window_are_not_active(api, member, product, window, reason):
     now = datetime.now(timezone.utc)
     b = batches.create_generated(sku=product.sku, count=5, valid_from=now + timedelta(days=window[0]),
                                  valid_until=now + timedelta(days=window[1]))
     response = scan(api, member, next(batches.generated_codes(b)))
     assert response.status_code == 409 and response.json["error"]["code"] == "CODE_NOT_ACTIVE"
+    assert response.json["error"]["reason"] == reason
 
 
 def test_scanning_needs_a_complete_profile(api, make_member, code):

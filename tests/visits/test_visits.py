@@ -58,6 +58,7 @@ def test_one_open_visit_per_staff_member(api, staff):
     first = check_in(api, staff, create_retailer())
     second = check_in(api, staff, create_retailer())
     assert second.status_code == 409 and second.json["error"]["code"] == "VISIT_OPEN"
+    assert second.json["error"]["visit_id"] == first.json["id"]  # the app can offer to close that one
     api.post(f"/staff/visits/{first.json['id']}/checkout", {"notes": "ok"}, token=staff.token)
     assert check_in(api, staff, create_retailer()).status_code == 201
 
@@ -94,7 +95,7 @@ def test_bad_observations_change_nothing(api, staff):
     assert bad_values.status_code == 422
     unknown = api.post(url, [{"product_id": product.id, "stock_packs": 1}, {"product_id": 99999, "stock_packs": 1}],
                        token=staff.token)
-    assert unknown.status_code == 422 and "product_id" in unknown.json["error"]["fields"]
+    assert unknown.status_code == 422 and "product_id" in unknown.json["error"]["fields"]["1"][0]
     assert api.post(url, [], token=staff.token).status_code == 422
     assert db.session.query(Observation).count() == 0
 
