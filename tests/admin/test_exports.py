@@ -81,7 +81,7 @@ def test_text_that_does_not_start_like_a_formula_is_kept(harmless):
 
 
 def test_a_member_named_like_a_formula_is_text_in_both_exports(console, make_member):
-    attack = "＝HYPERLINK(\"http://evil.example\")"
+    attack = "＝cmd|' /C calc'!A0"  # a DDE call, within the name's 30 characters
     make_member(real_name=attack)
     header, row = _csv_rows(console.get("/admin/members?export=csv"))
     assert row[header.index("姓名")] == "'" + attack
