@@ -82,6 +82,8 @@ class Config:
     FRAUD_MEMBERS_PER_IP = _int("FRAUD_MEMBERS_PER_IP", 5)
     FRAUD_FAR_KM = float(os.environ.get("FRAUD_FAR_KM") or 100)
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
+    # Seconds a signed link to a private upload (a member's, visit or activity photo) stays valid (app/media.py).
+    MEDIA_URL_MAX_AGE = _int("MEDIA_URL_MAX_AGE", 600)
     PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
 
     API_TITLE = "Loyalty API"

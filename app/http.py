@@ -1,4 +1,4 @@
-"""Request plumbing shared by every API route: request ids, media types and body limits."""
+"""Request plumbing shared by every route: request ids, `nosniff`, media types and body limits."""
 import logging
 import re
 import uuid
@@ -113,6 +113,8 @@ def _refuse_unstorable_text():
 
 def _tag_response(response):
     response.headers["X-Request-ID"] = g.get("request_id", "")
+    # Every answer (JSON, files, errors): a browser must never guess a type other than the one declared.
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 

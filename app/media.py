@@ -1,12 +1,20 @@
 """Uploaded images: decoded and verified with Pillow, EXIF dropped, re-encoded, and kept behind one
-small storage interface (a local folder now; object storage when the service runs on several hosts)."""
+small storage interface (a local folder now; object storage when the service runs on several hosts).
+
+Gift pictures are the catalogue: public, cached for a week. Every other folder (members' photos, visit and
+activity photos, complaint photos) holds personal or field data: served only by a signed link that names the
+file and expires after MEDIA_URL_MAX_AGE seconds, and never cached by a shared cache. The link is put into
+the answers of the API that may show the object, so who may see a photo is who may see its answer.
+"""
 import io
 import os
+import posixpath
 import secrets
 import warnings
 from pathlib import Path
 
-from flask import Blueprint, current_app, send_from_directory
+from flask import Blueprint, current_app, request, send_from_directory
+from itsdangerous import BadSignature, TimestampSigner
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
 
@@ -27,6 +35,10 @@ class UnsupportedImageType(ApiError):
 
 class ImageTooLarge(ApiError):
     status, code, message = 413, "PAYLOAD_TOO_LARGE", _l("The image is too large.")
+
+
+class MediaLinkInvalid(ApiError):
+    status, code, message = 403, "MEDIA_LINK_INVALID", _l("This link to the file is invalid or has expired.")
 
 
 def read_upload(file_storage, max_bytes):
@@ -95,8 +107,33 @@ def storage() -> LocalStorage:
     return LocalStorage(current_app.config["UPLOAD_DIR"])
 
 
-def public_url(name: str) -> str:
-    return f"/media/{name}"
+PUBLIC_FOLDERS = frozenset({"gifts"})
+PUBLIC_MAX_AGE = 7 * 24 * 3600
+
+
+def _is_public(name: str) -> bool:
+    return name.split("/", 1)[0] in PUBLIC_FOLDERS
+
+
+def _signer() -> TimestampSigner:
+    return TimestampSigner(current_app.config["SECRET_KEY"], salt="media-url")
+
+
+def media_url(name: str) -> str:
+    """The URL of a stored file: plain for the public catalogue, signed and expiring for everything else."""
+    if _is_public(name):
+        return f"/media/{name}"
+    stamp_and_signature = _signer().sign(name).decode()[len(name) + 1:]
+    return f"/media/{name}?sig={stamp_and_signature}"
+
+
+def _signed_for(name: str) -> bool:
+    signature = request.args.get("sig", "")
+    try:
+        _signer().unsign(f"{name}.{signature}", max_age=current_app.config["MEDIA_URL_MAX_AGE"])
+    except BadSignature:  # SignatureExpired included
+        return False
+    return True
 
 
 media_bp = Blueprint("media", __name__)
@@ -104,8 +141,17 @@ media_bp = Blueprint("media", __name__)
 
 @media_bp.get("/media/<path:name>")
 def serve_media(name):
-    response = send_from_directory(current_app.config["UPLOAD_DIR"], name, max_age=7 * 24 * 3600)
-    response.headers["X-Content-Type-Options"] = "nosniff"
+    # "gifts/../members/x.jpg" would be served as members/x.jpg: judge only the name as it is stored.
+    if posixpath.normpath(name) != name:
+        raise MediaLinkInvalid()
+    if _is_public(name):
+        return send_from_directory(current_app.config["UPLOAD_DIR"], name, max_age=PUBLIC_MAX_AGE)
+    if not _signed_for(name):
+        raise MediaLinkInvalid()
+    response = send_from_directory(current_app.config["UPLOAD_DIR"], name,
+                                   max_age=current_app.config["MEDIA_URL_MAX_AGE"])
+    response.cache_control.public = False
+    response.cache_control.private = True
     return response
 
 

@@ -4,7 +4,16 @@ from decimal import Decimal
 
 from .timeutil import LOCAL_TZ
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What spreadsheets (Excel, WPS, LibreOffice) run as a formula or a DDE call: the ASCII leaders, their full-width
+# forms (an IME types those), `;` and `|`, also after leading spaces; and tab/CR/LF leaders, which some of them
+# skip before reading the rest.
+_FORMULA_LEADERS = frozenset("=+-@;|＝＋－＠")
+_CONTROL_LEADERS = ("\t", "\r")
+_SPACES = " \u3000\t\r\n"
+
+
+def looks_like_formula(text: str) -> bool:
+    return text.startswith(_CONTROL_LEADERS) or text.lstrip(_SPACES)[:1] in _FORMULA_LEADERS
 
 
 def cell(value):
@@ -23,4 +32,4 @@ def cell(value):
         return value.isoformat()
     text = str(value)
     # A cell that starts like a formula is run by spreadsheets (CSV injection): make it text.
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if looks_like_formula(text) else text

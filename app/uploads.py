@@ -6,7 +6,7 @@ from functools import wraps
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
-from .media import process_image, public_url, read_upload, storage
+from .media import media_url, process_image, read_upload, storage
 
 MAX_PHOTOS = 6
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
@@ -20,11 +20,12 @@ class PhotosSchema(Schema):
 
 
 class PhotoUrls(fields.Function):
-    """The public URLs of an object's stored `photos`."""
+    """The URLs of an object's stored `photos` (signed, expiring: app/media.py)."""
 
     def __init__(self, **kwargs):
-        super().__init__(lambda obj: [public_url(name) for name in obj.photos or []],
-                         metadata={"type": "array", "items": {"type": "string"}}, **kwargs)
+        super().__init__(lambda obj: [media_url(name) for name in obj.photos or []],
+                         metadata={"type": "array", "items": {"type": "string"},
+                                   "description": "Signed links, valid for MEDIA_URL_MAX_AGE seconds."}, **kwargs)
 
 
 def json_or_multipart(blp, schema):

@@ -15,7 +15,7 @@ from ..errors import ApiError
 from ..gifts import service
 from ..gifts.models import Gift
 from ..gifts.schemas import GiftCreateSchema, GiftUpdateSchema
-from ..media import public_url, read_upload
+from ..media import media_url, read_upload
 from ..pagination import paginate
 from . import bp
 from .actions import audited, flash_error, perform
@@ -158,8 +158,8 @@ def gifts_edit(gift_id):
 
 
 def _image(gift):
-    return (public_url(gift.image_path) if gift.image_path else None,
-            public_url(gift.thumb_path) if gift.thumb_path else None)
+    return (media_url(gift.image_path) if gift.image_path else None,
+            media_url(gift.thumb_path) if gift.thumb_path else None)
 
 
 def _staff_id():

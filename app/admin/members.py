@@ -18,6 +18,7 @@ from ..pagination import paginate
 from ..points.service import ledger_query
 from . import bp
 from .actions import audited, flash_error, perform
+from .phones import show_phone
 from .listing import Column, FilterForm, ListSpec, register, show_list, where_equal
 from .labels import ANY_STATUS, CHOICE_LABELS, LEDGER_KIND_LABELS, STATUS_LABELS, choices, options
 
@@ -125,6 +126,15 @@ def members_detail(member_id):
                            lock_form=LockForm(), extend_form=ExtendForm(), level_form=level_form,
                            region_name=regions.full_name(member.region_code) if member.region_code else "",
                            labels=CHOICE_LABELS, ledger_kinds=LEDGER_KIND_LABELS)
+
+
+@bp.post("/members/<int:member_id>/phone")
+def members_show_phone(member_id):
+    """The full number, for an admin who must call the member: shown in this one answer (console pages are never
+    cached), audited with who saw it; the guard refuses read-only managers."""
+    member = service.get_member(member_id)
+    return show_phone("member.phone_shown", target=("member", member_id), phone=member.phone,
+                      whose=member.real_name, back=_detail_url(member_id))
 
 
 def _page(name):

@@ -3,7 +3,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..media import public_url
+from ..media import media_url
 from ..schema_fields import Date, Integer, Text
 from .models import GIFT_STATUSES, STOCK_MOVE_KINDS
 
@@ -16,9 +16,9 @@ class GiftSchema(Schema):
     points_cost = Integer(required=True)
     in_stock = fields.Boolean(required=True)
     per_member_limit = Integer(allow_none=True)
-    image_url = fields.Function(lambda g: public_url(g.image_path) if g.image_path else None, allow_none=True,
+    image_url = fields.Function(lambda g: media_url(g.image_path) if g.image_path else None, allow_none=True,
                                 metadata={"type": "string", "nullable": True})
-    thumb_url = fields.Function(lambda g: public_url(g.thumb_path) if g.thumb_path else None, allow_none=True,
+    thumb_url = fields.Function(lambda g: media_url(g.thumb_path) if g.thumb_path else None, allow_none=True,
                                 metadata={"type": "string", "nullable": True})
     valid_from = Date(allow_none=True)
     valid_until = Date(allow_none=True)

@@ -2,7 +2,7 @@
 from flask_babel import gettext, lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
-from ..media import public_url
+from ..media import media_url
 from ..schema_fields import Date, Inline, Integer
 from .identity import IdNumberError, parse_id_number
 from .models import INCOME_BANDS, OCCUPATIONS, PREFERRED_CATEGORIES, PRICE_TIERS
@@ -111,13 +111,14 @@ class MemberSchema(Schema):
     points_balance = Integer(required=True)
     valid_until = Date(required=True)
     referral_code = fields.String(required=True)
-    photo_url = fields.Method("_photo_url", allow_none=True, metadata={"type": "string", "nullable": True})
+    photo_url = fields.Method("_photo_url", allow_none=True, metadata={
+        "type": "string", "nullable": True, "description": "A signed link, valid for MEDIA_URL_MAX_AGE seconds."})
     profile = Inline(ProfileSchema, required=True)
     profile_complete = fields.Boolean(required=True)
     created_at = fields.DateTime(required=True)
 
     def _photo_url(self, member):
-        return public_url(member.photo_path) if member.photo_path else None
+        return media_url(member.photo_path) if member.photo_path else None
 
 
 class AdminMemberSchema(MemberSchema):

@@ -3,6 +3,7 @@ import csv
 import io
 from datetime import timedelta
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -64,6 +65,28 @@ def test_spreadsheet_formulas_are_neutralised():
     assert cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
     assert cell("-1+2") == "'-1+2"
     assert cell(-5) == -5 and cell("张三") == "张三"
+
+
+@pytest.mark.parametrize("attack", [
+    "＝HYPERLINK(\"http://evil.example\")", "＋1+1", "－2+3", "＠SUM(A1)",  # full-width leaders (an IME types them)
+    ";=1", "|calc", "  =1+1", "\u3000＝1", " \t@SUM(A1)", "\t=1", "\r+1", " -2+3",
+])
+def test_formula_leaders_full_width_separators_and_leading_blanks_are_neutralised(attack):
+    assert cell(attack) == "'" + attack
+
+
+@pytest.mark.parametrize("harmless", ["张三", " 张三", "138****8000", "a=b", "1;2", "", "  "])
+def test_text_that_does_not_start_like_a_formula_is_kept(harmless):
+    assert cell(harmless) == harmless
+
+
+def test_a_member_named_like_a_formula_is_text_in_both_exports(console, make_member):
+    attack = "＝cmd|' /C calc'!A0"  # a DDE call, within the name's 30 characters
+    make_member(real_name=attack)
+    header, row = _csv_rows(console.get("/admin/members?export=csv"))
+    assert row[header.index("姓名")] == "'" + attack
+    sheet = load_workbook(io.BytesIO(console.get("/admin/members?export=xlsx").get_data())).active
+    assert sheet["C2"].value == "'" + attack and sheet["C2"].data_type == "s"
 
 
 

@@ -79,6 +79,7 @@ def test_unexpected_exception_is_500_without_a_traceback_and_logged_with_request
     body = response.get_data(as_text=True)
     assert "secret internals" not in body and "Traceback" not in body
     assert "req-12345678" in error["message"] and response.headers["X-Request-ID"] == "req-12345678"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert any("req-12345678" in r.getMessage() and r.exc_info for r in caplog.records)
 
 

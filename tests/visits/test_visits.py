@@ -2,6 +2,7 @@ import io
 import math
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
@@ -108,7 +109,7 @@ def test_checkout_with_photos_records_duration_and_closes_the_visit(app, api, st
     done = api.get(f"/staff/visits/{visit.id}", token=staff.token).json
     assert done["status"] == "closed" and done["duration_s"] == 1500 and done["notes"] == "陈列良好"
     assert len(done["photo_urls"]) == 1
-    stored = Path(app.config["UPLOAD_DIR"]) / done["photo_urls"][0].removeprefix("/media/")
+    stored = Path(app.config["UPLOAD_DIR"]) / urlsplit(done["photo_urls"][0]).path.removeprefix("/media/")
     assert Image.open(stored).format == "JPEG"
 
 
