@@ -50,7 +50,10 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
-    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    # Failed sign-ins per account from one address, and per account from all addresses together (higher, so
+    # a stranger guessing elsewhere does not lock the owner out); the API and the console share both.
+    LOGIN_LIMIT_PER_ACCOUNT_AND_IP = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT_AND_IP", "5 per 15 minutes")
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "50 per 15 minutes")
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "30 per minute")
     SIGNUP_LIMIT_PER_IP = os.environ.get("SIGNUP_LIMIT_PER_IP", "20 per hour")
 
@@ -100,7 +103,6 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)  # true behind HTTPS
     CONSOLE_IDLE_MINUTES = _int("CONSOLE_IDLE_MINUTES", 30)
-    CONSOLE_LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("CONSOLE_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     WTF_CSRF_CHECK_DEFAULT = False  # the console checks every unsafe /admin request itself; the API uses bearer tokens
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session (idle expiry ends it)
     EXPORT_SYNC_MAX_ROWS = _int("EXPORT_SYNC_MAX_ROWS", 10000)  # larger lists export in the background

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..audit import service as audit
 from ..errors import ApiError
-from ..extensions import limiter
+from ..auth.limits import login_limits
 from . import bp
 from .actions import record_action
 from .guard import current_staff, managers_may_post, public_page, sign_in, sign_out
@@ -18,14 +18,6 @@ from .guard import current_staff, managers_may_post, public_page, sign_in, sign_
 class LoginForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
-
-
-def _username_key():
-    return f"console-login:{request.form.get('username', '')[:64].lower()}"
-
-
-def _failed(response):
-    return response.status_code in (401, 403)
 
 
 def _safe_next(target):
@@ -37,9 +29,7 @@ def _safe_next(target):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["CONSOLE_LOGIN_LIMIT_PER_ACCOUNT"], key_func=_username_key,
-               methods=["POST"], deduct_when=_failed)
+@login_limits("username", source="form")
 @public_page
 def login():
     if request.method == "GET" and current_staff() is not None:
