@@ -1,4 +1,5 @@
 """Sign-in, sign-out and the language switch."""
+import re
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
@@ -20,10 +21,20 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
 
 
+# Control characters (CR/LF would split the Location header; browsers drop tabs and newlines, turning
+# "/\t/evil" into "//evil"), spaces and backslashes (which browsers read as "/") never belong in a target.
+_UNSAFE_IN_TARGET = re.compile(r"[\x00-\x20\x7f-\x9f\\]")
+
+
 def _safe_next(target):
-    # Only paths inside the console: never an open redirect to another site.
-    parts = urlsplit(target or "")
-    if parts.scheme or parts.netloc or not parts.path.startswith("/admin"):
+    """Only paths inside the console: never an open redirect to another site, never a broken header."""
+    target = target or ""
+    try:
+        parts = urlsplit(target) if not _UNSAFE_IN_TARGET.search(target) else None
+    except ValueError:  # "//[bad-ipv6"
+        parts = None
+    if (parts is None or parts.scheme or parts.netloc
+            or not (parts.path == "/admin" or parts.path.startswith("/admin/"))):
         return url_for("admin.dashboard")
     return target
 
