@@ -68,6 +68,10 @@ class Config:
     REFERRAL_BONUS_POINTS = _int("REFERRAL_BONUS_POINTS", 50)
     POINTS_EXPIRE_AFTER_YEARS = _int("POINTS_EXPIRE_AFTER_YEARS", 1)  # earned in Y, expire 31 Dec of Y + n
     PICKUP_EXPIRY_DAYS = _int("PICKUP_EXPIRY_DAYS", 30)  # uncollected pickups are cancelled and refunded
+    # Wrong pickup codes a staff member may try before fulfilling pauses (against guessing members' codes).
+    FULFIL_INVALID_LIMIT = os.environ.get("FULFIL_INVALID_LIMIT", "10 per hour")
+    COMPLAINT_LIMIT_PER_MEMBER = os.environ.get("COMPLAINT_LIMIT_PER_MEMBER", "5 per day")
+    REGION_CHANGE_DAYS = _int("REGION_CHANGE_DAYS", 30)  # a member changes profile region at most this often
     LEVEL_WINDOW_DAYS = _int("LEVEL_WINDOW_DAYS", 365)  # levels go by points earned in this window
     SCAN_DAILY_CAP = _int("SCAN_DAILY_CAP", 50)
     # Invalid (malformed or forged) codes a member, and an IP address, may send before scanning pauses.
