@@ -17,7 +17,8 @@ def seed_codes(ctx):
     valid_from = now - timedelta(days=90)
     ctx["code_batches"] = [
         batches.create_generated(sku=p.sku, count=DEMO_BATCH_SIZE, valid_from=valid_from,
-                                 valid_until=now + timedelta(days=730), note="演示批次")
+                                 valid_until=now + timedelta(days=730), region_code="440100",  # shipped to 广州市
+                                 note="演示批次")
         for p in ctx["products"]]
     rules.create_rule(name="春节双倍积分", kind="multiply", value=Decimal(2),
                       starts_at=datetime(2027, 1, 30, tzinfo=LOCAL_TZ), ends_at=datetime(2027, 2, 20, tzinfo=LOCAL_TZ))
