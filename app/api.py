@@ -1,7 +1,6 @@
 """The flask-smorest Api: one OpenAPI document for every blueprint, errors in the API.md envelope."""
-import re
-
 from flask import request, send_from_directory
+from flask_limiter.util import get_remote_address
 from flask_smorest import Api as _Api, Blueprint as _Blueprint
 from webargs.flaskparser import FlaskParser
 from webargs.multidictproxy import MultiDictProxy
@@ -60,17 +59,37 @@ class Blueprint(_Blueprint):
             del spec.path  # back to the class's method
 
 
-def account_key(field):
-    """Rate-limit key for one account named in the JSON body (digits only for phones, so reformatting
-    a number cannot dodge the limit)."""
+def login_identity(field, raw):
+    """The account a sign-in names, as the sign-in itself reads it: a phone as its 11 national digits (so
+    `+86 …`, `… ext 1`, full-width or Arabic-Indic digits all name one account), a username lower-cased."""
+    from .members.validators import normalize_phone
+    from marshmallow import ValidationError
+
+    value = str(raw if raw is not None else "")[:64]
+    if field == "phone":
+        try:
+            return normalize_phone(value)
+        except ValidationError:
+            pass  # no such account can exist; the attempt still counts against what was typed
+    return value.strip().lower()
+
+
+def account_key(field, source="json"):
+    """Rate-limit key for the account named by `field` in the JSON body (or the form): the normalised
+    identity, never the spelling, so reformatting cannot dodge a limit. The same key on every door."""
 
     def key():
-        value = str((request.get_json(silent=True) or {}).get(field, ""))[:64].lower()
-        if field == "phone":
-            value = re.sub(r"\D", "", value).removeprefix("86")[-11:]
-        return f"{request.endpoint}:{field}:{value}"
+        body = request.form if source == "form" else request.get_json(silent=True)
+        raw = body.get(field) if hasattr(body, "get") else None  # a JSON list or scalar names no account
+        return f"{field}:{login_identity(field, raw)}"
 
     return key
+
+
+def account_address_key(field, source="json"):
+    """The account as account_key names it, from this client address."""
+    account = account_key(field, source)
+    return lambda: f"{account()}@{get_remote_address()}"
 
 
 class IdConverter(IntegerConverter):
@@ -111,4 +130,4 @@ def init_app(app, blueprints):
         return send_from_directory(swagger_ui_bundle.swagger_ui_path, name, max_age=86400)
 
 
-__all__ = ["api", "Blueprint", "account_key", "init_app"]
+__all__ = ["api", "Blueprint", "account_key", "account_address_key", "login_identity", "init_app"]

@@ -50,7 +50,10 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
-    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    # Failed sign-ins per account from one address, and per account from all addresses together (higher, so
+    # a stranger guessing elsewhere does not lock the owner out); the API and the console share both.
+    LOGIN_LIMIT_PER_ACCOUNT_AND_IP = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT_AND_IP", "5 per 15 minutes")
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "50 per 15 minutes")
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "30 per minute")
     SIGNUP_LIMIT_PER_IP = os.environ.get("SIGNUP_LIMIT_PER_IP", "20 per hour")
 
@@ -65,6 +68,10 @@ class Config:
     REFERRAL_BONUS_POINTS = _int("REFERRAL_BONUS_POINTS", 50)
     POINTS_EXPIRE_AFTER_YEARS = _int("POINTS_EXPIRE_AFTER_YEARS", 1)  # earned in Y, expire 31 Dec of Y + n
     PICKUP_EXPIRY_DAYS = _int("PICKUP_EXPIRY_DAYS", 30)  # uncollected pickups are cancelled and refunded
+    # Wrong pickup codes a staff member may try before fulfilling pauses (against guessing members' codes).
+    FULFIL_INVALID_LIMIT = os.environ.get("FULFIL_INVALID_LIMIT", "10 per hour")
+    COMPLAINT_LIMIT_PER_MEMBER = os.environ.get("COMPLAINT_LIMIT_PER_MEMBER", "5 per day")
+    REGION_CHANGE_DAYS = _int("REGION_CHANGE_DAYS", 30)  # a member changes profile region at most this often
     LEVEL_WINDOW_DAYS = _int("LEVEL_WINDOW_DAYS", 365)  # levels go by points earned in this window
     SCAN_DAILY_CAP = _int("SCAN_DAILY_CAP", 50)
     # Invalid (malformed or forged) codes a member, and an IP address, may send before scanning pauses.
@@ -102,7 +109,6 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)  # true behind HTTPS
     CONSOLE_IDLE_MINUTES = _int("CONSOLE_IDLE_MINUTES", 30)
-    CONSOLE_LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("CONSOLE_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     WTF_CSRF_CHECK_DEFAULT = False  # the console checks every unsafe /admin request itself; the API uses bearer tokens
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session (idle expiry ends it)
     EXPORT_SYNC_MAX_ROWS = _int("EXPORT_SYNC_MAX_ROWS", 10000)  # larger lists export in the background

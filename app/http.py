@@ -1,4 +1,5 @@
 """Request plumbing shared by every route: request ids, `nosniff`, media types and body limits."""
+import json
 import logging
 import re
 import uuid
@@ -79,16 +80,23 @@ def _find_unstorable(value):
 
 
 def _json_body():
-    """The parsed JSON body (None when absent or malformed: the schemas answer that). A body nested past Python's
-    recursion limit is malformed too, said here, since the JSON decoder fails with RecursionError, not ValueError."""
+    """The parsed JSON body, None when there is none. Parsed once, here, for every API call: a body that is not
+    JSON is refused up front, including the ValueErrors the decoder raises outside JSONDecodeError (an integer
+    literal past Python's 4 300-digit limit) and the RecursionError of a body nested past the stack, which the
+    schemas' own parsing would let through as a 500."""
+    data = request.get_data(cache=True)
+    if not data.strip():
+        return None
+    from flask_babel import gettext
+
+    from .errors import ApiError
+
     try:
-        return request.get_json(silent=True)
+        return json.loads(data)
     except RecursionError:
-        from flask_babel import gettext
-
-        from .errors import ApiError
-
         raise ApiError(gettext("The request body is nested too deeply."), code="MALFORMED_JSON") from None
+    except ValueError:  # JSONDecodeError, UnicodeDecodeError and the integer-digits limit alike
+        raise ApiError(gettext("The request body is not valid JSON."), code="MALFORMED_JSON") from None
 
 
 def _refuse_unstorable_text():

@@ -2,7 +2,7 @@
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, Numeric, String, Table, Text
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, Numeric, String, Table, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import StaffUser
@@ -67,6 +67,11 @@ class ActivityRecord(TimestampMixin, db.Model):
     attendees: Mapped[int] = mapped_column(Integer, default=0)
     packs_sold: Mapped[int] = mapped_column(Integer, default=0)
     photos: Mapped[list] = mapped_column(JSON, default=list)
+
+
+def assigned_to(staff_id):
+    """WHERE clause: the activities this staff member is assigned to (the only ones they may reach)."""
+    return Activity.id.in_(select(activity_staff.c.activity_id).where(activity_staff.c.staff_id == staff_id))
 
 
 def state_on(activity: Activity, day: date) -> str:

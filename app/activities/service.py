@@ -23,7 +23,7 @@ from ..retailers.service import region_prefix
 from ..schema_fields import MAX_DATE, MIN_DATE
 from ..timeutil import LOCAL_TZ, local_today
 from ..uploads import stored_photos
-from .models import Activity, ActivityRecord, activity_staff, state_on
+from .models import Activity, ActivityRecord, assigned_to, state_on
 
 CENT = Decimal("0.01")
 
@@ -75,8 +75,7 @@ def cancel_activity(activity_id) -> Activity:
 def get_activity(activity_id, staff_id=None) -> Activity:
     statement = select(Activity).where(Activity.id == activity_id)
     if staff_id is not None:
-        statement = statement.where(Activity.id.in_(select(activity_staff.c.activity_id)
-                                                    .where(activity_staff.c.staff_id == staff_id)))
+        statement = statement.where(assigned_to(staff_id))
     activity = db.session.scalar(statement)
     if activity is None:
         raise NotFound(_l("No such activity."))
@@ -86,8 +85,7 @@ def get_activity(activity_id, staff_id=None) -> Activity:
 def list_activities(*, staff_id=None, page=1, per_page=20):
     statement = select(Activity).order_by(Activity.starts_on.desc(), Activity.id.desc())
     if staff_id is not None:
-        statement = statement.where(Activity.id.in_(select(activity_staff.c.activity_id)
-                                                    .where(activity_staff.c.staff_id == staff_id)))
+        statement = statement.where(assigned_to(staff_id))
     return paginate(statement, page, per_page)
 
 

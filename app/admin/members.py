@@ -218,7 +218,9 @@ def members_edit(member_id):
             for name, messages in error.messages.items():
                 form[name].errors = list(form[name].errors) + [str(m) for m in messages]
         else:
+            # An admin's correction of the region is not held to the member's once-per-period limit.
             return perform("member.update_profile", target=("member", member_id), load=_load(member_id),
-                           fields=AUDIT_FIELDS, call=lambda: service.update_profile(member_id, changes),
+                           fields=AUDIT_FIELDS,
+                           call=lambda: service.update_profile(member_id, changes, limit_region=False),
                            done=_l("Profile saved."), back=_detail_url(member_id))
     return render_template("admin/members/edit.html", member=member, form=form)

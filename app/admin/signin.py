@@ -1,4 +1,5 @@
 """Sign-in, sign-out and the language switch."""
+import re
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
@@ -9,7 +10,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..audit import service as audit
 from ..errors import ApiError
-from ..extensions import limiter
+from ..auth.limits import login_limits
 from . import bp
 from .actions import record_action
 from .guard import current_staff, managers_may_post, public_page, sign_in, sign_out
@@ -20,26 +21,26 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
 
 
-def _username_key():
-    return f"console-login:{request.form.get('username', '')[:64].lower()}"
-
-
-def _failed(response):
-    return response.status_code in (401, 403)
+# Control characters (CR/LF would split the Location header; browsers drop tabs and newlines, turning
+# "/\t/evil" into "//evil"), spaces and backslashes (which browsers read as "/") never belong in a target.
+_UNSAFE_IN_TARGET = re.compile(r"[\x00-\x20\x7f-\x9f\\]")
 
 
 def _safe_next(target):
-    # Only paths inside the console: never an open redirect to another site.
-    parts = urlsplit(target or "")
-    if parts.scheme or parts.netloc or not parts.path.startswith("/admin"):
+    """Only paths inside the console: never an open redirect to another site, never a broken header."""
+    target = target or ""
+    try:
+        parts = urlsplit(target) if not _UNSAFE_IN_TARGET.search(target) else None
+    except ValueError:  # "//[bad-ipv6"
+        parts = None
+    if (parts is None or parts.scheme or parts.netloc
+            or not (parts.path == "/admin" or parts.path.startswith("/admin/"))):
         return url_for("admin.dashboard")
     return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["CONSOLE_LOGIN_LIMIT_PER_ACCOUNT"], key_func=_username_key,
-               methods=["POST"], deduct_when=_failed)
+@login_limits("username", source="form")
 @public_page
 def login():
     if request.method == "GET" and current_staff() is not None:

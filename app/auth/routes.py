@@ -1,32 +1,21 @@
 """Sign-in endpoints for members (phone) and staff (username), sign-out, and the staff profile."""
-from flask import current_app, g
+from flask import g
 
-from ..api import Blueprint, account_key
-from ..extensions import limiter
+from ..api import Blueprint
 from ..errors import ErrorSchema
 from . import service
 from .decorators import public, roles
+from .limits import login_limits
 from .schemas import MemberLoginSchema, StaffLoginSchema, StaffSchema, TokenSchema
 
 blp = Blueprint("auth", __name__, description="Sign-in and tokens")
-
-
-def _failed(response):
-    return response.status_code == 401
-
-
-def _login_limits(field):
-    per_account = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-                                key_func=account_key(field), deduct_when=_failed)
-    per_ip = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"])
-    return lambda view: per_ip(per_account(view))
 
 
 def _login_endpoint(account_field):
     """What both sign-in routes share: the documented failures and the throttles."""
 
     def decorate(view):
-        view = _login_limits(account_field)(public(view))
+        view = login_limits(account_field)(public(view))
         for status, what in ((401, "BAD_CREDENTIALS"), (403, "ACCOUNT_LOCKED"), (429, "Too many attempts")):
             view = blp.alt_response(status, schema=ErrorSchema, description=what)(view)
         return view

@@ -23,11 +23,13 @@ class AccountLocked(Forbidden):
 
 
 def _check(account, password):
-    """Verify a password in constant-ish time whether or not the account exists."""
-    if not verify_password(account.password_hash if account else None, password) or account is None:
-        raise BadCredentials()
-    if account.status != "active":
+    """Verify a password in constant-ish time whether or not the account exists. A locked account answers
+    ACCOUNT_LOCKED whatever the password, so the answer never tells a right password from a wrong one."""
+    verified = verify_password(account.password_hash if account else None, password)
+    if account is not None and account.status != "active":
         raise AccountLocked()
+    if not verified or account is None:
+        raise BadCredentials()
 
 
 def login_member(phone, password, now=None):

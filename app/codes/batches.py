@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import csvtext
+from .. import csvtext, regions
 from ..db import transaction
 from ..errors import ApiError, Conflict, NotFound, ValidationFailed
 from ..extensions import db
@@ -28,19 +28,35 @@ class NothingImported(ApiError):
     status, code, message = 422, "NOTHING_IMPORTED", _l("The file holds no new codes.")
 
 
-def _window(valid_from, valid_until):
+UNKNOWN_REGION = _l("Unknown region code: a current province, city or county code (GB/T 2260).")
+
+
+def known_sales_region(code):
+    """A sales region is any current province, city or county: where a batch may be shipped."""
+    return regions.is_current(code)
+
+
+def _check(valid_from, valid_until, region_code, errors=None):
+    """Every problem with the window and the sales region at once (422)."""
+    errors = dict(errors or {})
     if valid_from and valid_until and valid_until <= valid_from:
-        raise ValidationFailed({"valid_until": [_("Must be after valid_from.")]})
+        errors["valid_until"] = [_("Must be after valid_from.")]
+    if region_code is not None and not known_sales_region(region_code):
+        errors["region_code"] = [str(UNKNOWN_REGION)]
+    if errors:
+        raise ValidationFailed(errors)
 
 
-def create_generated(*, sku, count, valid_from=None, valid_until=None, note=None, created_by=None) -> CodeBatch:
-    """Open a generated batch of `count` codes: one row; the codes come from codec(batch id, serial)."""
-    if not 1 <= count <= MAX_GENERATED:
-        raise ValidationFailed({"count": [_("Must be between 1 and %(max)s.", max=MAX_GENERATED)]})
-    _window(valid_from, valid_until)
+def create_generated(*, sku, count, valid_from=None, valid_until=None, region_code=None, note=None,
+                     created_by=None) -> CodeBatch:
+    """Open a generated batch of `count` codes: one row; the codes come from codec(batch id, serial).
+    `region_code`: the province, city or county the packs are shipped to (regional earning rules follow it)."""
+    _check(valid_from, valid_until, region_code, None if 1 <= count <= MAX_GENERATED else
+           {"count": [_("Must be between 1 and %(max)s.", max=MAX_GENERATED)]})
     with transaction():
         batch = CodeBatch(product_id=by_sku(sku).id, source="generated", count=count, valid_from=valid_from,
-                          valid_until=valid_until, status="active", note=note, created_by=created_by)
+                          valid_until=valid_until, region_code=region_code, status="active", note=note,
+                          created_by=created_by)
         db.session.add(batch)
         db.session.flush()
         if batch.id > MAX_BATCH_ID:  # the code has 18 bits for the batch; refuse rather than wrap around
@@ -106,13 +122,14 @@ class ImportReport:
     errors: list = field(default_factory=list)
 
 
-def import_batch(*, sku, text, valid_from=None, valid_until=None, note=None, created_by=None) -> ImportReport:
+def import_batch(*, sku, text, valid_from=None, valid_until=None, region_code=None, note=None,
+                 created_by=None) -> ImportReport:
     """Import a printing line's CSV (first column the code; a header `code` is skipped).
 
     Codes are stored as keyed hashes, UNIQUE across every batch; lines that repeat a code of this file or
     of an earlier batch are reported as duplicates, unreadable ones as errors, each by line number.
     """
-    _window(valid_from, valid_until)
+    _check(valid_from, valid_until, region_code)
     product = by_sku(sku)
     report, seen = ImportReport(None), {}
     rows = csvtext.rows(text)
@@ -140,7 +157,8 @@ def import_batch(*, sku, text, valid_from=None, valid_until=None, note=None, cre
         raise NothingImported(errors=report.errors, duplicates=report.duplicates)
     with transaction():
         batch = CodeBatch(product_id=product.id, source="imported", count=0, valid_from=valid_from,
-                          valid_until=valid_until, status="active", note=note, created_by=created_by)
+                          valid_until=valid_until, region_code=region_code, status="active", note=note,
+                          created_by=created_by)
         db.session.add(batch)
         db.session.flush()
         inserted = set()

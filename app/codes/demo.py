@@ -20,7 +20,8 @@ def seed_codes(ctx):
     valid_from = now - timedelta(days=90)
     ctx["code_batches"] = [
         batches.create_generated(sku=p.sku, count=DEMO_BATCH_SIZE, valid_from=valid_from,
-                                 valid_until=now + timedelta(days=730), note="演示批次")
+                                 valid_until=now + timedelta(days=730), region_code="440100",  # shipped to 广州市
+                                 note="演示批次")
         for p in ctx["products"]]
     batches.create_generated(sku=ctx["products"][0].sku, count=UNUSED_BATCH_SIZE, valid_from=valid_from,
                              valid_until=now + timedelta(days=730), note=UNUSED_BATCH_NOTE)

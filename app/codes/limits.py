@@ -4,14 +4,11 @@ Counted in Flask-Limiter's storage (Redis when REDIS_URL is set, so the limit ho
 hosts; memory:// otherwise). A member or an address that sent too many codes that are not real is
 refused every scan, good or bad, until its window passes: guessing stops paying at once.
 """
-import time
-
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from limits import parse
 
 from ..errors import ApiError
-from ..extensions import limiter
+from .. import throttle
 
 
 class TooManyInvalid(ApiError):
@@ -22,27 +19,18 @@ class TooManyInvalid(ApiError):
 def _budgets(member_id, client_ip):
     """(limit, kind, key) for the member and, when known, the address."""
     config = current_app.config
-    budgets = [(parse(config["SCAN_INVALID_LIMIT"]), "member", str(member_id))]
+    budgets = [(config["SCAN_INVALID_LIMIT"], "member", str(member_id))]
     if client_ip:
-        budgets.append((parse(config["SCAN_INVALID_LIMIT_PER_IP"]), "ip", client_ip))
+        budgets.append((config["SCAN_INVALID_LIMIT_PER_IP"], "ip", client_ip))
     return budgets
 
 
 def check(member_id, client_ip):
     """Raise TooManyInvalid if this member or this address is over its invalid-code budget."""
-    if not limiter.enabled:
-        return
-    strategy = limiter.limiter
-    for item, kind, key in _budgets(member_id, client_ip):
-        if not strategy.test(item, "scan-invalid", kind, key):
-            reset_at, _remaining = strategy.get_window_stats(item, "scan-invalid", kind, key)
-            retry = max(1, int(reset_at - time.time()) + 1)
-            raise TooManyInvalid(headers={"Retry-After": str(retry)})
+    for limit_value, kind, key in _budgets(member_id, client_ip):
+        throttle.refuse_if_spent(limit_value, "scan-invalid", kind, key, error=TooManyInvalid)
 
 
 def record_invalid(member_id, client_ip):
-    if not limiter.enabled:
-        return
-    strategy = limiter.limiter
-    for item, kind, key in _budgets(member_id, client_ip):
-        strategy.hit(item, "scan-invalid", kind, key)
+    for limit_value, kind, key in _budgets(member_id, client_ip):
+        throttle.count(limit_value, "scan-invalid", kind, key)

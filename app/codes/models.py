@@ -35,6 +35,8 @@ class CodeBatch(TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(16), default="active")
     note: Mapped[str | None] = mapped_column(String(200))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    # The sales region (province, city or county) the batch is shipped to: regional earning rules follow it.
+    region_code: Mapped[str | None] = mapped_column(String(6))
 
     product: Mapped[Product] = relationship(lazy="joined")
 
@@ -80,7 +82,7 @@ RULE_KINDS = ("multiply", "add")
 
 class EarningRule(TimestampMixin, db.Model):
     """积分规则: multiplies (kind `multiply`, value a factor) or adds (kind `add`, value whole points) to what a
-    scan earns, when the product, the date window and the member's region all match (NULL = any)."""
+    scan earns, when the product, the date window and the pack's sales region (its batch's) all match (NULL = any)."""
 
     __tablename__ = "earning_rules"
     __table_args__ = (

@@ -2,7 +2,10 @@
 
 points = floor(points_per_pack × level multiplier × Π multiply-rules + Σ add-rules)
 A rule applies when it is active, `now` is inside its window, and its product and region (province,
-city or county code; NULL = any) match the scan.
+city or county code; NULL = any) match the scan. The region a scan is in is the sales region of the pack's
+batch (where it was shipped), never the member's profile region, which the member edits at will. A batch
+without one would fall back to the county of the scan's position, but the division data (app.regions) has no
+geometry to place a position in a county, so for such a batch no regional rule applies.
 """
 import math
 from decimal import Decimal
@@ -19,20 +22,22 @@ from ..products.models import Product
 from .models import EarningRule
 
 
-def region_matches(rule_region, member_region):
+def region_matches(rule_region, sales_region):
+    """Whether the sales region lies inside the rule's region, by the levels of the division codes: a province
+    rule covers its cities and counties, a city rule its counties; a county rule covers no whole city."""
     if not rule_region:
         return True
-    if not member_region:
+    if not sales_region:
         return False
     if rule_region.endswith("0000"):
-        return member_region[:2] == rule_region[:2]
+        return sales_region[:2] == rule_region[:2]
     if rule_region.endswith("00"):
-        return member_region[:4] == rule_region[:4]
-    return member_region == rule_region
+        return sales_region[:4] == rule_region[:4]
+    return sales_region == rule_region
 
 
-def rules_for(product_id, region_code, now):
-    """Active rules that apply to a scan of `product_id` by a member of `region_code` at `now`, by id."""
+def rules_for(product_id, sales_region, now):
+    """Active rules that apply to a scan of `product_id` from a batch shipped to `sales_region` at `now`, by id."""
     candidates = db.session.scalars(
         select(EarningRule)
         .where(EarningRule.status == "active",
@@ -40,7 +45,7 @@ def rules_for(product_id, region_code, now):
                or_(EarningRule.starts_at.is_(None), EarningRule.starts_at <= now),
                or_(EarningRule.ends_at.is_(None), EarningRule.ends_at > now))
         .order_by(EarningRule.id)).all()
-    return [rule for rule in candidates if region_matches(rule.region_code, region_code)]
+    return [rule for rule in candidates if region_matches(rule.region_code, sales_region)]
 
 
 def points_for(points_per_pack, level_multiplier, rules):

@@ -8,7 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from ..pagination import PageQuery
 from ..schema_fields import Id, ImportResultSchema, Integer, LineErrorSchema, Text
 from ..timeutil import LOCAL_TZ
-from .batches import MAX_GENERATED
+from .batches import MAX_GENERATED, UNKNOWN_REGION, known_sales_region
 from .models import RULE_KINDS
 from .qr import MAX_PROOFS
 from .service import mask_code
@@ -63,11 +63,24 @@ class MyScanSchema(Schema):
 
 # --- admin: batches --------------------------------------------------------------------
 
+def _known_sales_region(code):
+    if not known_sales_region(code):
+        raise ValidationError(str(UNKNOWN_REGION))
+
+
+def _sales_region():
+    return fields.String(allow_none=True, validate=_known_sales_region,
+                         metadata={"description": "the province (440000), city (440100) or county (440106) the batch "
+                                                  "is shipped to: regional earning rules follow it; null = unknown, "
+                                                  "and no regional rule applies", "example": "440100"})
+
+
 class BatchCreateSchema(Schema):
     sku = Text(32, required=True)
     count = Integer(required=True, validate=validate.Range(min=1, max=MAX_GENERATED))
     valid_from = When()
     valid_until = When()
+    region_code = _sales_region()
     note = Text(200, min_length=0, allow_none=True)
 
 
@@ -76,6 +89,7 @@ class BatchImportSchema(Schema):
     sku = Text(32, required=True)
     valid_from = When()
     valid_until = When()
+    region_code = _sales_region()
     note = Text(200, min_length=0, allow_none=True)
     file = fields.Raw(required=True, metadata={"type": "string", "format": "binary",
                                                "description": "CSV, UTF-8, one code per line in the first "
@@ -91,6 +105,7 @@ class BatchSchema(Schema):
     status = fields.String(required=True, metadata={"enum": ["active", "voided"]})
     valid_from = fields.DateTime(allow_none=True)
     valid_until = fields.DateTime(allow_none=True)
+    region_code = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
     created_at = fields.DateTime(required=True)
 

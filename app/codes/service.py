@@ -80,7 +80,7 @@ def scan_code(member_id, raw, *, client_ip=None, lat=None, lon=None, now=None) -
     now = now or utcnow()
     member = db.session.get(Member, member_id)
     _check_member(member, now)
-    seen = (member.level.multiplier, member.region_code)  # what the points are first computed from
+    seen = (member.level.multiplier, member.region_code)  # what the points and the scan row are first made from
     limits.check(member_id, client_ip)
     try:
         code = parse_code(raw)
@@ -91,7 +91,7 @@ def scan_code(member_id, raw, *, client_ip=None, lat=None, lon=None, now=None) -
     with transaction():
         batch = _batch_of(code, member_id, client_ip)
         _check_batch(batch, now)
-        applied, points = _points(batch, *seen, now)
+        applied, points = _points(batch, seen[0], now)
         scan = db.session.scalars(
             insert_ignoring(Scan).values(code=code.compact, batch_id=batch.id, product_id=batch.product_id,
                                          member_id=member_id, points_awarded=points, region_code=seen[1],
@@ -110,7 +110,7 @@ def scan_code(member_id, raw, *, client_ip=None, lat=None, lon=None, now=None) -
         _check_member(member, now)
         _check_daily_cap(member_id, current_app.config["SCAN_DAILY_CAP"], now)
         if (member.level.multiplier, member.region_code) != seen:  # changed meanwhile (a level upgrade)
-            applied, points = _points(batch, member.level.multiplier, member.region_code, now)
+            applied, points = _points(batch, member.level.multiplier, now)
             scan.points_awarded, scan.region_code = points, member.region_code
         balance = member.points_balance
         if points:
@@ -121,8 +121,9 @@ def scan_code(member_id, raw, *, client_ip=None, lat=None, lon=None, now=None) -
     return result
 
 
-def _points(batch, level_multiplier, region_code, now):
-    applied = earning.rules_for(batch.product_id, region_code, now)
+def _points(batch, level_multiplier, now):
+    """Regional rules go by where the batch was shipped (rules.py), never by the member's profile region."""
+    applied = earning.rules_for(batch.product_id, batch.region_code, now)
     return applied, earning.points_for(batch.product.points_per_pack, level_multiplier, applied)
 
 

@@ -3,9 +3,11 @@
 Closing is a guarded status change (`WHERE status IN ('open', 'in_progress')`), so the reward is
 credited through the ledger at most once however often the request is repeated.
 """
+from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
+from .. import throttle
 from ..auth.models import StaffUser
 from ..db import guarded_update, transaction, utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -22,6 +24,8 @@ class ComplaintClosed(Conflict):
 
 
 def file_complaint(member_id, *, kind, content, product_id=None, pack_code=None, now=None) -> Complaint:
+    """A member files a complaint or suggestion; at most COMPLAINT_LIMIT_PER_MEMBER of them (429 past it)."""
+    throttle.take(current_app.config["COMPLAINT_LIMIT_PER_MEMBER"], "complaint", str(member_id))
     with transaction():
         if product_id is not None and db.session.get(Product, product_id) is None:
             raise ValidationFailed({"product_id": [_("No such product.")]})

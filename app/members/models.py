@@ -58,6 +58,7 @@ class Member(TimestampMixin, db.Model):
     referrer_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     photo_path: Mapped[str | None] = mapped_column(String(200))
     region_code: Mapped[str | None] = mapped_column(String(6))
+    region_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the member's last change of it
     preferred_category: Mapped[str | None] = mapped_column(String(16))
     price_tier: Mapped[str | None] = mapped_column(String(16))
     occupation: Mapped[str | None] = mapped_column(String(16))

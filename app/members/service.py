@@ -4,12 +4,12 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth import tokens
 from ..auth.passwords import hash_password, verify_password
-from ..db import transaction, utcnow, violated_constraint
+from ..db import guarded_update, transaction, utcnow, violated_constraint
 from ..errors import ApiError, Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..media import process_image, storage
@@ -93,12 +93,36 @@ def get_member(member_id) -> Member:
     return member
 
 
-def update_profile(member_id, changes: dict) -> Member:
+def update_profile(member_id, changes: dict, *, limit_region=True, now=None) -> Member:
+    """Save profile fields. A member moves their region from one to another at most once per
+    REGION_CHANGE_DAYS (setting the first one is free): 422 on region_code naming the day it may change next.
+    An admin's correction (limit_region=False) is not limited and starts no wait."""
+    now = now or utcnow()
+    changes = dict(changes)
     with transaction():
         member = get_member(member_id)
+        region = changes.pop("region_code", member.region_code)
+        if region != member.region_code:
+            if limit_region and member.region_code is not None:
+                _move_region(member, region, now)
+            else:
+                member.region_code = region
         for name, value in changes.items():
             setattr(member, name, value)
     return member
+
+
+def _move_region(member, region, now):
+    """The guard is the UPDATE's own WHERE, so two changes sent at once cannot both pass it."""
+    wait = timedelta(days=current_app.config["REGION_CHANGE_DAYS"])
+    moved = guarded_update(Member.id, Member.id == member.id, or_(Member.region_changed_at.is_(None),
+                                                                  Member.region_changed_at <= now - wait),
+                           region_code=region, region_changed_at=now)
+    db.session.refresh(member)
+    if moved is None:
+        raise ValidationFailed({"region_code": [
+            _("The region can be changed once every %(days)s days; next on %(day)s.",
+              days=wait.days, day=local_today(member.region_changed_at + wait).isoformat())]})
 
 
 def change_password(member_id, token_id, old_password, new_password, now=None):

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..activities.models import Activity
+from ..activities.models import Activity, assigned_to
 from ..auth.models import StaffUser
 from ..db import transaction, utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -143,7 +143,7 @@ def move(*, staff_id, kind, item_id, quantity, activity_id=None, retailer_id=Non
     with transaction():
         item = get_item(item_id)
         staff = db.session.get(StaffUser, staff_id)
-        region_code = _check_refs(kind, activity_id, retailer_id, member_id, now) or staff.region_code
+        region_code = _check_refs(kind, activity_id, retailer_id, member_id, now, staff_id) or staff.region_code
         if kind == "exchange" and item.points_cost is None:
             raise NotExchangeable()
         warehouse, on_hand = _apply(item, staff_id, kind, quantity)
@@ -161,8 +161,12 @@ def move(*, staff_id, kind, item_id, quantity, activity_id=None, retailer_id=Non
     return movement
 
 
-def _check_refs(kind, activity_id, retailer_id, member_id, now):
-    """Validate the optional references; returns the region the movement belongs to, if they tell one."""
+def _check_refs(kind, activity_id, retailer_id, member_id, now, staff_id):
+    """Validate the optional references; returns the region the movement belongs to, if they tell one.
+    An activity must be one the staff member is assigned to: any other is NotFound, as if it did not exist."""
+    if activity_id is not None and db.session.scalar(
+            select(Activity.id).where(Activity.id == activity_id, assigned_to(staff_id))) is None:
+        raise NotFound(_l("No such activity."))
     problems = {}
 
     def load(model, row_id, field, message):
@@ -171,7 +175,7 @@ def _check_refs(kind, activity_id, retailer_id, member_id, now):
             problems[field] = [str(message)]
         return row
 
-    activity = load(Activity, activity_id, "activity_id", _l("No such activity."))
+    activity = db.session.get(Activity, activity_id) if activity_id is not None else None
     retailer = load(Retailer, retailer_id, "retailer_id", _l("No such retailer."))
     member = load(Member, member_id, "member_id", _l("No such member."))
     if kind == "exchange" and member_id is None:

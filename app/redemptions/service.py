@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
+from .. import throttle
 from ..db import guarded_update, insert_ignoring_conflict, transaction, utcnow
 from ..errors import ApiError, Conflict, NotFound
 from ..extensions import db
@@ -145,12 +146,16 @@ def cancel(redemption_id, *, by, member_id=None, reason=None, now=None) -> Redem
 
 
 def fulfil(pickup_code, *, staff_id, now=None) -> Redemption:
-    """Staff hand a pickup over (核销) against its code; a code works once."""
+    """Staff hand a pickup over (核销) against its code; a code works once. Wrong codes count against the
+    staff member (FULFIL_INVALID_LIMIT): past it every fulfilment waits, so guessing codes stops paying."""
     now = now or utcnow()
+    budget = current_app.config["FULFIL_INVALID_LIMIT"]
+    throttle.refuse_if_spent(budget, "fulfil-invalid", str(staff_id))
     with transaction():
         redemption = db.session.scalar(select(Redemption).where(
             Redemption.pickup_code == normalize_pickup_code(pickup_code)))
         if redemption is None:
+            throttle.count(budget, "fulfil-invalid", str(staff_id))
             raise NotFound(_l("No redemption has this pickup code."))
         won = guarded_update(Redemption.id, Redemption.id == redemption.id, Redemption.status == "pending",
                              Redemption.method == "pickup", status="fulfilled", fulfilled_at=now,

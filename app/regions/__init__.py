@@ -22,6 +22,7 @@ __all__ = [
     "Region",
     "get",
     "is_county",
+    "is_current",
     "is_leaf",
     "is_plausible_id_region",
     "province_of",
@@ -108,6 +109,12 @@ def is_county(code: object, current_only: bool = True) -> bool:
     """
     r = get(code)
     return r is not None and r.level == "county" and (r.current or not current_only)
+
+
+def is_current(code: object) -> bool:
+    """True for a province, city or county code still in use."""
+    r = get(code)
+    return r is not None and r.current
 
 
 def is_leaf(code: object, current_only: bool = True) -> bool:

@@ -35,28 +35,26 @@ def test_double_points_in_the_spring_festival_weeks_and_the_note_names_the_rule(
     assert "春节双倍积分 ×2" in notes[0] and "春节" not in notes[1]
 
 
-def test_rules_by_product_and_region_multiply_then_add(api, admin, make_member, product, codes):
+def test_rules_by_product_and_sales_region_multiply_then_add(api, admin, make_member, product):
     other = make_product(sku="SKU-2", name="利群(新版)")
     create_rule(api, admin, name="广东加倍", value="1.5", region_code="440000")   # province: every 44xxxx
     create_rule(api, admin, name="中华奖励", kind="add", value="2", product_id=product.id)
-    guangzhou = make_member()  # the factory's profile is 440106 广州市天河区
-    changsha = make_member()
-    from app.members import service as members
-
-    members.update_profile(changsha.id, {"region_code": "430102"})
-    c1, c2 = codes(2)
-    assert scan_at(guangzhou.id, c1, IN_SPRING).points_awarded == 3  # floor(1 × 1.5) + 2 → 1.5 + 2 = 3.5 → 3
-    assert scan_at(changsha.id, c2, IN_SPRING).points_awarded == 3    # 1 + 2
-    b = batches.create_generated(sku=other.sku, count=1)
-    assert scan_at(changsha.id, next(batches.generated_codes(b)), IN_SPRING).points_awarded == 1
+    guangzhou = batches.create_generated(sku=product.sku, count=1, region_code="440106")  # shipped to 天河区
+    changsha = batches.create_generated(sku=product.sku, count=1, region_code="430102")
+    member = make_member()  # wherever the member lives, the pack's sales region decides
+    assert scan_at(member.id, next(batches.generated_codes(guangzhou)), IN_SPRING).points_awarded == 3  # 1.5 + 2
+    assert scan_at(member.id, next(batches.generated_codes(changsha)), IN_SPRING).points_awarded == 3    # 1 + 2
+    b = batches.create_generated(sku=other.sku, count=1, region_code="440100")
+    assert scan_at(member.id, next(batches.generated_codes(b)), IN_SPRING).points_awarded == 1  # floor(1.5)
 
 
-@pytest.mark.parametrize("rule_region, member_region, applies", [
+@pytest.mark.parametrize("rule_region, sales_region, applies", [
     ("440000", "440106", True), ("440100", "440106", True), ("440106", "440106", True),
     ("440100", "440305", False), ("430000", "440106", False), (None, "440106", True), ("440000", None, False),
+    ("440000", "440100", True), ("440100", "440000", False), ("440106", "440100", False),
 ])
-def test_region_matching_covers_province_city_and_county(rule_region, member_region, applies):
-    assert rules.region_matches(rule_region, member_region) is applies
+def test_region_matching_covers_province_city_and_county(rule_region, sales_region, applies):
+    assert rules.region_matches(rule_region, sales_region) is applies
 
 
 def test_retired_rules_stop_applying(api, admin, member, codes):
