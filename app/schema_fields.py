@@ -48,7 +48,8 @@ class Exists(validate.Validator):
     def __call__(self, value):
         from .extensions import db  # schemas are imported before the app binds the database
 
-        if value is not None and db.session.get(self.model, value) is None:
+        # marshmallow runs every validator: an id the Range check refuses is never looked up (no overflow).
+        if value is not None and 1 <= value <= MAX_ID and db.session.get(self.model, value) is None:
             raise ValidationError(str(self.message))
         return value
 
