@@ -43,7 +43,7 @@ class SignUpSchema(Schema):
         if value is not True:
             raise ValidationError(gettext("Consent is required to join."))
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)  # named with the other bad fields, all at once
     def _sms_code(self, data, **_):
         if current_app.config["PHONE_VERIFICATION"] and not data.get("sms_code"):
             # marshmallow's own wording, so the envelope translates it like any missing field
