@@ -116,6 +116,7 @@ SEEDERS = [
     "app.lifecycle.demo:seed_mall",
     "app.codes.demo:seed_recent_scans",
     "app.demo:seed_observations",
+    "app.appeals.demo:seed_appeal",
 ]
 
 

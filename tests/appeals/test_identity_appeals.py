@@ -132,3 +132,15 @@ def test_filing_and_resolving_are_audited_with_personal_data_masked(api, admin, 
     assert events[1].after["locked_member_ids"] == [squatted["squatter"].id]
     logged = str([(e.before, e.after, e.note) for e in events])
     assert squatted["phone"] not in logged and squatted["id_number"] not in logged and "王真" not in logged
+
+
+def test_the_demo_has_a_pending_appeal_and_its_sms_in_the_outbox(app, api):
+    from app.demo import seed_demo
+
+    seed_demo()
+    admin_token = api.post("/staff/login", {"username": "admin", "password": "Admin@2026"}).json["access_token"]
+    [appeal] = api.get("/admin/identity-appeals", token=admin_token).json["items"]
+    assert appeal["status"] == "pending" and appeal["phone_holder_id"]
+    assert "验证码" in api.get("/admin/sms-outbox", token=admin_token).json[0]["text"]
+    member_login = api.post("/auth/login", {"phone": "13800138000", "password": "Member@2026"})
+    assert member_login.status_code == 200  # demo members sign in as before
