@@ -14,6 +14,7 @@ def create_app(config=None):
     _require_secret_key(app)
 
     from . import admin, api, auth, cli, db, errors, features, http, i18n, jobs, media
+    from .sms import backends as sms
 
     db.init_app(app)
     _init_migrations(app)
@@ -25,6 +26,7 @@ def create_app(config=None):
     http.init_body_guard(app)
     api.init_app(app, features.blueprints())
     media.init_app(app)
+    sms.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)
     features.init_app(app)

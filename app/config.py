@@ -56,6 +56,15 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "50 per 15 minutes")
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "30 per minute")
     SIGNUP_LIMIT_PER_IP = os.environ.get("SIGNUP_LIMIT_PER_IP", "20 per hour")
+    # Phones are proven by SMS code at sign-up (app/sms): the backend (outbox or a gateway, see
+    # app/sms/backends.py for its environment), the code's life and tries, and how often one may be asked for.
+    PHONE_VERIFICATION = _bool("PHONE_VERIFICATION", True)
+    SMS_BACKEND = os.environ.get("SMS_BACKEND", "outbox")
+    SMS_CODE_TTL = _int("SMS_CODE_TTL", 300)
+    SMS_CODE_MAX_ATTEMPTS = _int("SMS_CODE_MAX_ATTEMPTS", 5)
+    SMS_LIMIT_PER_PHONE = os.environ.get("SMS_LIMIT_PER_PHONE", "1 per minute")
+    SMS_LIMIT_PER_IP = os.environ.get("SMS_LIMIT_PER_IP", "30 per hour")
+    APPEAL_LIMIT_PER_IP = os.environ.get("APPEAL_LIMIT_PER_IP", "10 per hour")
 
     # Bodies: JSON stays small; upload endpoints raise their own limit (see app/http.py).
     MAX_CONTENT_LENGTH = 1024 * 1024
@@ -66,6 +75,7 @@ class Config:
     # Points mall and member lifecycle (ISSUE 4)
     VALIDITY_EXTENSION_DAYS = _int("VALIDITY_EXTENSION_DAYS", 365)  # membership runs this long after a scan
     REFERRAL_BONUS_POINTS = _int("REFERRAL_BONUS_POINTS", 50)
+    REFERRAL_MONTHLY_CAP = _int("REFERRAL_MONTHLY_CAP", 5)  # bonuses one referrer may earn per (Shanghai) month
     POINTS_EXPIRE_AFTER_YEARS = _int("POINTS_EXPIRE_AFTER_YEARS", 1)  # earned in Y, expire 31 Dec of Y + n
     PICKUP_EXPIRY_DAYS = _int("PICKUP_EXPIRY_DAYS", 30)  # uncollected pickups are cancelled and refunded
     # Wrong pickup codes a staff member may try before fulfilling pauses (against guessing members' codes).

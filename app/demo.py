@@ -54,7 +54,7 @@ def seed_members(ctx, count=40):
         phone = "13800138000" if i == 0 else random.choice(MOBILE_PREFIXES) + f"{random.randrange(10**8):08d}"
         member, _token, _ttl = service.sign_up(phone=phone, password=DEMO_PASSWORD_MEMBER, real_name=faker.name(),
                                                id_number=compose_id_number(region, birth, 100 + i),
-                                               now=_joined(i, now))
+                                               phone_vouched=True, now=_joined(i, now))
         service.update_profile(member.id, {
             "region_code": region, "preferred_category": random.choice(PREFERRED_CATEGORIES),
             "price_tier": random.choice(PRICE_TIERS), "occupation": random.choice(OCCUPATIONS),
@@ -116,6 +116,7 @@ SEEDERS = [
     "app.lifecycle.demo:seed_mall",
     "app.codes.demo:seed_recent_scans",
     "app.demo:seed_observations",
+    "app.appeals.demo:seed_appeal",
 ]
 
 

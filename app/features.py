@@ -19,6 +19,8 @@ BLUEPRINTS = [
     "app.redemptions.routes:blp",
     "app.lifecycle.routes:blp",
     "app.complaints.routes:blp",
+    "app.sms.routes:blp",
+    "app.appeals.routes:blp",
 ]
 
 # Modules with an init_app(app) that adds their `flask …` command groups.

@@ -17,3 +17,6 @@ from .lifecycle.models import LevelChange, ReferralReward, ValidityChange  # noq
 from .complaints.models import Complaint  # noqa: F401
 from .audit.models import AuditEvent  # noqa: F401
 from .tasks.models import Task  # noqa: F401
+from .sms.models import SmsCode, SmsOutboxMessage  # noqa: F401
+from .lifecycle.models import ReferralTally  # noqa: F401
+from .appeals.models import IdentityAppeal  # noqa: F401

@@ -53,11 +53,36 @@ class StaffHandle:
         return {"Authorization": f"Bearer {self.token}"}
 
 
+def sms_code(phone, purpose="signup"):
+    """What the phone's owner does: ask for a code (the service, past the per-phone throttle) and read it
+    from the SMS the outbox backend kept."""
+    import re
+
+    from app.sms import service as sms
+
+    sms.send_code(phone, purpose)
+    return re.search(r"\d{6}", sms.outbox(limit=1)[0].text)[0]
+
+
 def sign_up_body(**overrides):
+    """A valid sign-up, with a fresh SMS code for its phone (none for a phone that is not a mobile number)."""
     body = {"phone": next_phone(), "password": PASSWORD, "real_name": "张三", "id_number": next_id_number(),
             "consent": True}
     body.update(overrides)
+    if "sms_code" not in overrides:
+        body["sms_code"] = _code_if_mobile(body["phone"])
     return body
+
+
+def _code_if_mobile(phone):
+    from marshmallow import ValidationError
+
+    from app.members.validators import normalize_phone
+
+    try:
+        return sms_code(normalize_phone(phone))
+    except ValidationError:
+        return "000000"
 
 
 def create_member(complete_profile=True, **overrides):
@@ -155,3 +180,13 @@ def credit_scan(member_id, points=1, now=None):
         post_entry(member_id, points, "scan", ref=f"scan:{scan.id}", now=now)
         hooks.scan_credited(member_id, scan, now)
     return scan
+
+
+def credit_scans_on_two_days(member_id, points=1):
+    """A scan yesterday and one now (Shanghai days), what a referral bonus waits for; returns today's scan."""
+    from datetime import timedelta
+
+    from app.db import utcnow
+
+    credit_scan(member_id, points, now=utcnow() - timedelta(days=1))
+    return credit_scan(member_id, points)

@@ -17,6 +17,7 @@ NAV = [
     NavEntry("admin.dashboard", "/admin/", _l("Dashboard"), _l("Overview")),
     NavEntry("admin.members", "/admin/members", _l("Members"), _l("Member service")),
     NavEntry("admin.complaints", "/admin/complaints", _l("Complaints"), _l("Member service")),
+    NavEntry("admin.appeals", "/admin/identity-appeals", _l("Identity appeals"), _l("Member service")),
     NavEntry("admin.gifts", "/admin/gifts", _l("Gifts"), _l("Points mall")),
     NavEntry("admin.redemptions", "/admin/redemptions", _l("Redemptions"), _l("Points mall")),
     NavEntry("admin.products", "/admin/products", _l("Products"), _l("Codes")),

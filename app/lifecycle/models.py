@@ -48,3 +48,15 @@ class ReferralReward(TimestampMixin, db.Model):
     referrer_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id"))
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
+
+
+class ReferralTally(db.Model):
+    """Referral bonuses paid to one referrer in one Shanghai month ('2026-12'): raised by a guarded UPDATE
+    (`paid < REFERRAL_MONTHLY_CAP`), so concurrent scans cannot pay past the cap."""
+
+    __tablename__ = "referral_tallies"
+    __table_args__ = (CheckConstraint("paid >= 0", name="paid"),)
+
+    referrer_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    paid: Mapped[int] = mapped_column(Integer, default=0)

@@ -2,7 +2,7 @@
 
 "Earns" means by the member's own action: a scan is refused, and so are spending on a gift (redemption) or
 on a promo item (exchange), all with MEMBERSHIP_EXPIRED. Points credited to the member by someone else's
-act — a referral bonus (the referred member's first scan) or a complaint reward (an admin's decision on
+act — a referral bonus (the referred member's qualifying scan) or a complaint reward (an admin's decision on
 feedback already given) — are still credited: refusing them would undo the referred member's scan or the
 admin's resolution, and a once-only reward skipped would be lost for good. They neither renew the
 membership nor can be spent until it is renewed, and they expire with their lot like any points.

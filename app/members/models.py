@@ -40,6 +40,8 @@ class Member(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str] = mapped_column(String(20), unique=True)
+    # When the phone was proven by SMS code (or vouched for by the demo seed); None: never proven.
+    phone_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     password_hash: Mapped[str] = mapped_column(String(255))
     real_name: Mapped[str] = mapped_column(String(30))
     # The resident ID number is never stored: a keyed hash for uniqueness and a masked form for display.

@@ -1,4 +1,5 @@
 """Member input and output shapes (API.md), with the admin view showing more."""
+from flask import current_app
 from flask_babel import gettext, lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
@@ -34,6 +35,9 @@ class SignUpSchema(Schema):
     consent = fields.Boolean(required=True, metadata={"description": "Must be true: consent to the membership "
                                                                      "terms and the processing of personal data"})
     referral_code = fields.String(validate=validate.Length(max=16))
+    sms_code = fields.String(load_only=True, validate=validate.Length(max=16),
+                             metadata={"description": "the code sent by POST /auth/sms-codes (purpose signup); "
+                                                      "required while PHONE_VERIFICATION is on"})
 
     @validates("id_number")
     def _id_number(self, value, **_):
@@ -53,6 +57,12 @@ class SignUpSchema(Schema):
     def _consent(self, value, **_):
         if value is not True:
             raise ValidationError(gettext("Consent is required to join."))
+
+    @validates_schema(skip_on_field_errors=False)  # named with the other bad fields, all at once
+    def _sms_code(self, data, **_):
+        if current_app.config["PHONE_VERIFICATION"] and not data.get("sms_code"):
+            # marshmallow's own wording, so the envelope translates it like any missing field
+            raise ValidationError("Missing data for required field.", field_name="sms_code")
 
     @validates_schema(skip_on_field_errors=False)
     def _password(self, data, **_):
@@ -126,6 +136,7 @@ class AdminMemberSchema(MemberSchema):
     lock_reason = fields.String(allow_none=True)
     id_number_masked = fields.String(required=True)
     referrer_id = Integer(allow_none=True)
+    phone_verified_at = fields.DateTime(allow_none=True)
     consent_at = fields.DateTime(required=True)
     consent_version = fields.String(required=True)
 

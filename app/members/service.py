@@ -13,6 +13,7 @@ from ..db import guarded_update, transaction, utcnow, violated_constraint
 from ..errors import ApiError, Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..media import process_image, storage
+from ..sms.service import proving_phone
 from ..timeutil import local_today
 from .identity import IdNumberError, is_adult, parse_id_number
 from .models import Member
@@ -34,8 +35,13 @@ class Underage(ApiError):
     status, code, message = 422, "UNDERAGE", _l("Only adults (18 and over) may join.")
 
 
-def sign_up(*, phone, password, real_name, id_number, referral_code=None, now=None):
-    """Register a member (实名登记) and open a session; returns (member, token, expires_in)."""
+def sign_up(*, phone, password, real_name, id_number, sms_code=None, referral_code=None, phone_vouched=False,
+            now=None):
+    """Register a member (实名登记) and open a session; returns (member, token, expires_in).
+
+    While PHONE_VERIFICATION is on, `sms_code` (purpose signup) proves the phone and is used up by the
+    sign-up. `phone_vouched` is for doors that make members up themselves (the demo seed): the phone
+    counts as verified without a code. The API never passes it."""
     now = now or utcnow()
     try:
         identity = parse_id_number(id_number)
@@ -44,7 +50,9 @@ def sign_up(*, phone, password, real_name, id_number, referral_code=None, now=No
     if not is_adult(identity.birth_date, local_today(now)):
         raise Underage()
     password_hash = hash_password(password)  # slow on purpose: before the transaction, not inside it
-    with transaction():
+    verify = current_app.config["PHONE_VERIFICATION"] and not phone_vouched
+    unit = proving_phone(phone, "signup", sms_code, now) if verify else transaction()
+    with unit:
         referrer_id = None
         if referral_code:
             referrer_id = referrer_for(referral_code)
@@ -54,6 +62,7 @@ def sign_up(*, phone, password, real_name, id_number, referral_code=None, now=No
             phone=phone, password_hash=password_hash, real_name=real_name,
             id_number_hash=identity.digest(), id_number_masked=identity.mask(),
             birth_date=identity.birth_date, gender=identity.gender, status="active", level_code="normal",
+            phone_verified_at=now if verify or phone_vouched else None,
             points_balance=0, valid_until=local_today(now) + timedelta(days=current_app.config["MEMBER_VALIDITY_DAYS"]),
             referral_code=_new_referral_code(), referrer_id=referrer_id,
             consent_at=now, consent_version=current_app.config["CONSENT_POLICY_VERSION"], created_at=now,
@@ -162,6 +171,21 @@ def lock_member(member_id, reason, now=None) -> Member:
         member = get_member(member_id)
         member.status, member.lock_reason = "locked", reason
         tokens.revoke_all(member_id=member_id, now=now)
+    return member
+
+
+FREED_PREFIX = "freed:"
+
+
+def release_identity(member_id, *, phone: bool, id_number: bool) -> Member:
+    """Free a (locked) account's phone and/or ID number for their real owner, who proved them in an upheld
+    identity appeal: the columns get a placeholder no phone or hash can equal, so UNIQUE lets the owner in."""
+    with transaction():
+        member = get_member(member_id)
+        if phone:
+            member.phone, member.phone_verified_at = f"{FREED_PREFIX}{member.id}", None
+        if id_number:
+            member.id_number_hash = f"{FREED_PREFIX}{member.id}"
     return member
 
 

@@ -12,7 +12,7 @@ from tests import factories
 
 ROUTES = ["/admin/", "/admin/activities", "/admin/activities/new", "/admin/audit", "/admin/code-batches",
           "/admin/code-batches/import", "/admin/code-batches/new", "/admin/complaints", "/admin/gifts",
-          "/admin/gifts/new", "/admin/login", "/admin/market-alerts", "/admin/members", "/admin/products",
+          "/admin/gifts/new", "/admin/identity-appeals", "/admin/login", "/admin/market-alerts", "/admin/members", "/admin/products",
           "/admin/products/new", "/admin/promo-items", "/admin/promo-items/movements", "/admin/promo-items/plans",
           "/admin/promo-items/stock", "/admin/redemptions", "/admin/retailers", "/admin/retailers/import",
           "/admin/retailers/new", "/admin/rules", "/admin/rules/new", "/admin/staff", "/admin/staff/new",

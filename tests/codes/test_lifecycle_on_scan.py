@@ -3,6 +3,9 @@ bonus (once), the validity extension and the level upgrade (app/lifecycle/hooks.
 from datetime import timedelta
 from decimal import Decimal
 
+from freezegun import freeze_time
+
+from app.db import utcnow
 from app.extensions import db
 from app.lifecycle.levels import create_level
 from app.members.models import Member
@@ -13,11 +16,14 @@ def _scan(api, who, code):
     return api.post("/scans", {"code": code}, token=who.token)
 
 
-def test_first_real_scan_pays_the_referrer_once_extends_validity_and_upgrades_the_level(
+def test_a_scan_on_a_second_day_pays_the_referrer_once_extends_validity_and_upgrades_the_level(
         app, api, member, make_member, codes):
     create_level(code="silver", name="银卡会员", min_points=1, multiplier=Decimal("1.00"))
     referred = make_member(referral_code=member.member.referral_code)
-    first, second = codes(2)
+    yesterday, first, second = codes(3)
+    with freeze_time(utcnow() - timedelta(days=1)):
+        assert _scan(api, referred, yesterday).status_code == 201
+    assert api.get("/me", token=member.token).json["points_balance"] == 0  # one day of scans: no bonus yet
 
     assert _scan(api, referred, first).status_code == 201
     bonus = app.config["REFERRAL_BONUS_POINTS"]

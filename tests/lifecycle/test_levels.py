@@ -9,7 +9,7 @@ from app.lifecycle import levels
 from app.lifecycle.models import LevelChange
 from app.members.models import Member, MemberLevel
 
-from ..factories import credit_scan, grant_points
+from ..factories import credit_scan, credit_scans_on_two_days, grant_points
 
 LEVELS = [("silver", "银卡会员", 500, "1.20"), ("gold", "金卡会员", 2000, "1.50"), ("diamond", "钻石会员", 5000, "2.00")]
 
@@ -143,7 +143,7 @@ def test_a_referral_bonus_that_crosses_a_threshold_raises_the_referrers_level(ap
     _add_levels(api, admin)
     referrer, referred = _referrer_with_earnings(app, make_member, 495, 10)
     assert _level(referrer.id) == "normal"
-    credit_scan(referred.id)  # the referred member's first scan pays the bonus: 505 earned
+    credit_scans_on_two_days(referred.id)  # the referred member's second day pays the bonus: 505 earned
     assert _level(referrer.id) == "silver"
     change = db.session.scalar(select(LevelChange).where(LevelChange.member_id == referrer.id))
     assert (change.from_code, change.to_code, change.source, change.earned_points) == ("normal", "silver", "auto", 505)

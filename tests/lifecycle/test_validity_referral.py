@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.db import utcnow
 from app.extensions import db
 from app.lifecycle.models import ReferralReward, ValidityChange
 from app.lifecycle.validity import MembershipExpired
@@ -12,7 +13,7 @@ from app.points.service import ledger_sum
 from app.timeutil import local_today
 
 from ..conftest import requires_postgres, run_concurrently
-from ..factories import create_gift, create_member, credit_scan
+from ..factories import create_gift, create_member, credit_scan, credit_scans_on_two_days
 
 
 def _member(member_id):
@@ -52,9 +53,12 @@ def test_admin_validity_change_is_recorded_with_its_reason(api, admin, member):
     assert items[0]["reason"] == "续费两年" and items[0]["to_date"] == target and items[0]["source"] == "admin"
 
 
-def test_referrer_earns_the_bonus_once_on_the_first_scan(app, member):
+def test_referrer_earns_the_bonus_once_when_the_referred_member_scans_on_a_second_day(app, member):
     referred = create_member(referral_code=member.member.referral_code)
     credit_scan(referred.id)
+    credit_scan(referred.id)
+    assert ledger_sum(member.id) == 0  # two scans on one day: not yet
+    credit_scans_on_two_days(referred.id)
     credit_scan(referred.id)
     bonus = app.config["REFERRAL_BONUS_POINTS"]
     entries = db.session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "referral_bonus")).all()
@@ -73,10 +77,11 @@ def test_no_referrer_no_bonus(member):
 def test_racing_first_scans_pay_the_referral_bonus_once(app, member):
     referrer_id = member.id
     referred_id = create_member(referral_code=member.member.referral_code).id
+    credit_scan(referred_id, now=utcnow() - timedelta(days=1))
     run_concurrently(app, lambda i: credit_scan(referred_id), 8)
     bonus = app.config["REFERRAL_BONUS_POINTS"]
     assert ledger_sum(referrer_id) == bonus
-    assert ledger_sum(referred_id) == 8
+    assert ledger_sum(referred_id) == 9
 
 
 
@@ -87,7 +92,8 @@ def test_hooks_accept_a_missing_now(app, member):
     from app.points import hooks
 
     referred = create_member(referral_code=member.member.referral_code)
-    scan_id = credit_scan(member.id).id  # any credited scan row will do for the hook's argument
+    credit_scan(referred.id, now=utcnow() - timedelta(days=1))
+    scan_id = credit_scan(member.id).id  # any credited scan row of today will do for the hook's argument
     app.config["VALIDITY_EXTENSION_DAYS"] = 900
     with transaction():
         hooks.scan_credited(referred.id, db.session.get(Scan, scan_id), None)
@@ -108,7 +114,7 @@ def test_an_expired_referrer_still_gets_the_bonus_but_stays_expired(app, api, ad
     """The bonus pays for the referred member's act, not the referrer's own earning (validity.py)."""
     referred = create_member(referral_code=member.member.referral_code)
     past = _expire(api, admin, member.id)
-    credit_scan(referred.id)
+    credit_scans_on_two_days(referred.id)
     assert ledger_sum(member.id) == app.config["REFERRAL_BONUS_POINTS"] == _member(member.id).points_balance
     assert _member(member.id).valid_until.isoformat() == past  # a bonus renews nothing
     gift_id = create_gift(points_cost=1).id

@@ -7,7 +7,7 @@ from stdnum.cn import ric
 from app.members.identity import compose_id_number
 
 from ..conftest import run_concurrently
-from ..factories import next_phone, sign_up_body
+from ..factories import next_id_number, next_phone, sign_up_body
 
 
 def test_sign_up_returns_member_and_a_working_token(api):
@@ -167,15 +167,31 @@ def test_the_id_number_never_reaches_a_log_line_or_an_answer(api, caplog):
         assert number not in answer.get_data(as_text=True)
 
 
-def test_twenty_concurrent_sign_ups_with_one_phone_make_one_account(app):
-    """On both databases: the UNIQUE index decides, whatever order the threads arrive in."""
+def test_twenty_concurrent_sign_ups_with_one_phone_and_its_code_make_one_account(app):
+    """On both databases: the code is used up once, whatever order the threads arrive in."""
     attempts = 20
-    phone = next_phone()
-    bodies = [sign_up_body(phone=phone) for _ in range(attempts)]
+    body = sign_up_body()
+    bodies = [dict(body, id_number=next_id_number()) for _ in range(attempts)]
 
     def attempt(i):
-        return app.test_client().post("/api/v1/members", json=bodies[i]).status_code
+        response = app.test_client().post("/api/v1/members", json=bodies[i])
+        return response.status_code, response.json.get("error", {}).get("code")
 
-    statuses = run_concurrently(app, attempt, attempts)
-    assert statuses.count(201) == 1
-    assert statuses.count(409) == attempts - 1
+    answers = run_concurrently(app, attempt, attempts)
+    assert answers.count((201, None)) == 1
+    assert answers.count((422, "SMS_CODE_INVALID")) == attempts - 1
+
+
+def test_twenty_concurrent_sign_ups_with_one_id_number_make_one_account(app):
+    """Each with its own phone and code: the UNIQUE index decides."""
+    attempts = 20
+    id_number = next_id_number()
+    bodies = [sign_up_body(id_number=id_number) for _ in range(attempts)]
+
+    def attempt(i):
+        response = app.test_client().post("/api/v1/members", json=bodies[i])
+        return response.status_code, response.json.get("error", {}).get("code")
+
+    answers = run_concurrently(app, attempt, attempts)
+    assert answers.count((201, None)) == 1
+    assert answers.count((409, "ID_NUMBER_TAKEN")) == attempts - 1
