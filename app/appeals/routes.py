@@ -27,7 +27,7 @@ def file_appeal(body):
 @blp.arguments(AdminAppealQuery, location="query")
 @blp.response(200, page_schema(AdminAppealSchema))
 @roles("admin")
-def admin_list(query):
+def admin_list_appeals(query):
     return paginate(service.admin_appeals(status=query.pop("status", None)), **query)
 
 
@@ -35,7 +35,7 @@ def admin_list(query):
 @blp.response(200, AdminAppealSchema)
 @blp.alt_response(404, schema=ErrorSchema)
 @roles("admin")
-def admin_get(appeal_id):
+def admin_get_appeal(appeal_id):
     return service.get_appeal(appeal_id)
 
 
@@ -45,5 +45,5 @@ def admin_get(appeal_id):
 @blp.alt_response(404, schema=ErrorSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="APPEAL_RESOLVED: decided already")
 @roles("admin")
-def admin_resolve(body, appeal_id):
+def admin_resolve_appeal(body, appeal_id):
     return service.resolve(appeal_id, body["decision"], body["reason"], staff_id=g.caller.id)

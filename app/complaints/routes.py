@@ -38,7 +38,7 @@ def my_complaints(query):
 @blp.arguments(AdminComplaintListQuery, location="query")
 @blp.response(200, page_schema(AdminComplaintSchema))
 @roles("admin")
-def admin_list(query):
+def admin_list_complaints(query):
     filters = {name: query.pop(name, None) for name in ("status", "kind", "assignee_id")}
     return paginate(service.admin_complaints(**filters), **query)
 
@@ -47,7 +47,7 @@ def admin_list(query):
 @blp.response(200, AdminComplaintSchema)
 @blp.alt_response(404, schema=ErrorSchema)
 @roles("admin")
-def admin_get(complaint_id):
+def admin_get_complaint(complaint_id):
     return service.get_complaint(complaint_id)
 
 
@@ -78,7 +78,7 @@ def admin_answer(body, complaint_id):
 @blp.alt_response(404, schema=ErrorSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="COMPLAINT_CLOSED")
 @roles("admin")
-def admin_resolve(body, complaint_id):
+def admin_resolve_complaint(body, complaint_id):
     return service.close(complaint_id, "resolved", body["result"], reward_points=body["reward_points"],
                          staff_id=g.caller.id)
 

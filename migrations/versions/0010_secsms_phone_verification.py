@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'secsms_phone_verification'
-down_revision = '0008'
+down_revision = 'seclimits_regions'
 branch_labels = None
 depends_on = None
 

@@ -62,13 +62,13 @@ def test_nullable_enums_list_null_among_their_values(spec):
     assert category["nullable"] is True and None in category["enum"]
 
 
-def test_a_sign_up_with_six_bad_fields_reports_all_six(api):
+def test_a_sign_up_with_seven_bad_fields_reports_all_seven(api):
     response = api.post("/members", {"phone": "123", "password": "x", "real_name": "1",
                                      "id_number": "110101199001011231", "consent": False,
                                      "referral_code": "NOSUCH"})
     assert response.status_code == 422
     assert set(response.json["error"]["fields"]) == {"phone", "password", "real_name", "id_number", "consent",
-                                                     "referral_code"}
+                                                     "referral_code", "sms_code"}
 
 
 def test_a_redemption_reports_field_and_cross_field_errors_together(api, member):

@@ -6,6 +6,7 @@ client only, over HTTP (httpx's WSGI transport into the app under test).
 """
 import importlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -74,8 +75,14 @@ def test_the_member_journey_runs_through_the_generated_client(generated):
         name="保温杯", category="生活用品", points_cost=5, stock=10)), 201)
 
     phone = next_phone()
+    sent = ok(mod("api.sms.request_code").sync_detailed(client=make_client(), body=models.SmsCodeRequest(
+        phone=phone, purpose=models.SmsCodeRequestPurpose.SIGNUP)), 202)
+    assert sent.expires_in > 0
+    outbox = ok(mod("api.sms.admin_outbox").sync_detailed(client=admin_client), 200)
+    sms_code = re.search(r"\d{6}", next(m.text for m in outbox if m.phone == phone))[0]
     signed_up = ok(mod("api.members.sign_up").sync_detailed(client=make_client(), body=models.SignUp(
-        phone=phone, password=PASSWORD, real_name="王五", id_number=next_id_number(), consent=True)), 201)
+        phone=phone, password=PASSWORD, real_name="王五", id_number=next_id_number(), consent=True,
+        sms_code=sms_code)), 201)
     assert signed_up.member.profile_complete is False
     member = make_client(signed_up.access_token)
 
