@@ -7,6 +7,7 @@ from ..audit.service import record
 from ..db import transaction
 from ..auth.decorators import roles
 from ..errors import ErrorSchema, NotFound
+from ..extensions import db
 from . import service
 from .schemas import TaskSchema
 
@@ -23,7 +24,12 @@ def accepted(task):
 @blp.alt_response(404, schema=ErrorSchema, description="No such task, or another admin's")
 @roles("admin")
 def get_task(task_id):
-    return service.get_task(task_id, owner_id=g.caller.id)
+    db.session.rollback()  # end any read snapshot (SQLite WAL): progress is committed by the worker
+    task = service.get_task(task_id, owner_id=g.caller.id)
+    if service.is_stale(task):  # its worker is gone: queue it again now rather than at the next sweep
+        service.reap_stale()
+        task = service.get_task(task_id, owner_id=g.caller.id)
+    return task
 
 
 @blp.route("/admin/tasks/<int:task_id>/result", methods=["GET"])
