@@ -135,3 +135,36 @@ def test_manager_may_export_in_the_background(make_console, member):
     response = manager.post("/admin/exports/members", {"format": "csv"})
     assert response.status_code == 302
     assert wait_for_task(manager, response.location + ".json")["status"] == "done"
+
+
+def test_a_failing_run_is_retried_and_a_task_that_keeps_failing_stops_at_its_attempt_limit(console, app):
+    runs = []
+
+    @tasks.task_kind("test_flaky")
+    def flaky(ctx):
+        runs.append(ctx.attempt)
+        if ctx.attempt == 1:
+            raise ConnectionError("the database went away")
+        return {"attempt": ctx.attempt}
+
+    @tasks.task_kind("test_broken")
+    def broken(ctx):
+        runs.append(ctx.attempt)
+        raise ValueError("always")
+
+    flaky_state = wait_for_task(console, f"/admin/tasks/{tasks.submit('test_flaky', {}, created_by=console.admin.id).id}.json")
+    assert flaky_state["status"] == "done" and flaky_state["summary"] == {"attempt": 2} and runs == [1, 2]
+    runs.clear()
+    task = tasks.submit("test_broken", {}, created_by=console.admin.id)
+    state = wait_for_task(console, f"/admin/tasks/{task.id}.json")
+    assert state["status"] == "failed" and state["error"] == "ValueError"
+    assert runs == list(range(1, app.config["TASK_MAX_ATTEMPTS"] + 1))
+    assert db.session.get(Task, task.id, populate_existing=True).attempts == app.config["TASK_MAX_ATTEMPTS"]
+
+
+def test_a_message_delivered_twice_runs_the_task_once(console, member):
+    task_url = console.post("/admin/exports/members", {"format": "csv"}).location
+    task_id = wait_for_task(console, task_url + ".json")["id"]
+    tasks.run(task_id)  # the queue delivered the same message again
+    task = db.session.get(Task, task_id, populate_existing=True)
+    assert task.status == "done" and task.attempts == 1
