@@ -123,10 +123,24 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session (idle expiry ends it)
     EXPORT_SYNC_MAX_ROWS = _int("EXPORT_SYNC_MAX_ROWS", 10000)  # larger lists export in the background
     GIFT_LOW_STOCK = _int("GIFT_LOW_STOCK", 5)  # the dashboard lists gifts on sale with this many or fewer left
-    TASK_WORKERS = _int("TASK_WORKERS", 2)
+    # Background tasks (app/tasks): queued on Huey, run by `flask worker`. The queue is SQLite under instance/
+    # unless HUEY_URL (or REDIS_URL) names Redis ("redis://…") or another SQLite file ("sqlite:////path").
+    HUEY_URL = os.environ.get("HUEY_URL") or os.environ.get("REDIS_URL")
+    HUEY_IMMEDIATE = _bool("HUEY_IMMEDIATE", False)  # run tasks where they are queued (tests, debugging)
+    TASK_WORKERS = _int("TASK_WORKERS", 2)  # threads of one worker process
+    TASK_MAX_ATTEMPTS = _int("TASK_MAX_ATTEMPTS", 3)  # a failing task runs at most this often
+    TASK_RETRY_DELAY_S = _int("TASK_RETRY_DELAY_S", 30)  # times the attempt number
     TASK_STALE_MINUTES = _int("TASK_STALE_MINUTES", 10)
+    # Results and the uploads tasks read: one folder every web host and the worker share (app/media.py).
     TASK_RESULT_DIR = os.environ.get("TASK_RESULT_DIR")  # default: task-results/ next to UPLOAD_DIR
     TASK_RESULT_DAYS = _int("TASK_RESULT_DAYS", 7)
+    # Code imports: refused from their size before parsing; files of more lines than SYNC run in the worker.
+    CODE_IMPORT_MAX_LINES = _int("CODE_IMPORT_MAX_LINES", 1_000_000)
+    CODE_IMPORT_LINE_BYTES = _int("CODE_IMPORT_LINE_BYTES", 48)  # a 64-character code fits, padded
+    CODE_IMPORT_SYNC_LINES = _int("CODE_IMPORT_SYNC_LINES", 20_000)
+    CODE_IMPORT_CHUNK = _int("CODE_IMPORT_CHUNK", 10_000)  # rows per commit: the write lock is held briefly
+    CODE_CSV_SYNC_MAX = _int("CODE_CSV_SYNC_MAX", 1_000_000)  # larger batches export their CSV in the worker
+    RETAILER_IMPORT_SYNC_MAX_BYTES = _int("RETAILER_IMPORT_SYNC_MAX_BYTES", 512 * 1024)  # larger: in the worker
 
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -141,3 +155,6 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = normalize_database_url(os.environ.get("TEST_DATABASE_URL") or "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
+    HUEY_URL = None
+    HUEY_IMMEDIATE = True  # a test that needs the real worker process starts one (tests/tasks)
+    TASK_RETRY_DELAY_S = 0

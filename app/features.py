@@ -21,10 +21,12 @@ BLUEPRINTS = [
     "app.complaints.routes:blp",
     "app.sms.routes:blp",
     "app.appeals.routes:blp",
+    "app.tasks.routes:blp",
 ]
 
 # Modules with an init_app(app) that adds their `flask …` command groups.
 COMMANDS = [
+    "app.tasks.queue",  # the queue itself and `flask worker`
     "app.products.cli",
     "app.codes.cli",
     "app.stats.cli",
@@ -46,9 +48,15 @@ SUBSCRIBERS = [
     "app.lifecycle.hooks",
 ]
 
+# Modules that register background task kinds (app/tasks/service.py `task_kind`): the worker knows them all.
+TASK_KINDS = [
+    "app.codes.tasks",
+    "app.retailers.tasks",
+]
+
 
 def init_app(app):
     for path in COMMANDS:
         load(path).init_app(app)
-    for path in SUBSCRIBERS:
+    for path in SUBSCRIBERS + TASK_KINDS:
         load(path)

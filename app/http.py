@@ -11,7 +11,8 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 def accepts(*mimetypes, max_bytes=None):
-    """Declare the body media types a view takes (default JSON) and, for uploads, a larger body limit."""
+    """Declare the body media types a view takes (default JSON) and, for uploads, a larger body limit
+    (bytes, or a function of no arguments returning them, read per request)."""
 
     def decorator(view):
         view._accepts = set(mimetypes)
@@ -38,6 +39,7 @@ def _guard_body():
         return
     view = _view()
     limit = getattr(view, "_max_bytes", None)
+    limit = limit() if callable(limit) else limit  # a limit may come from the configuration
     if limit:
         request.max_content_length = limit
     has_body = bool(request.content_length) or request.headers.get("Transfer-Encoding", "").lower() == "chunked"

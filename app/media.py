@@ -5,12 +5,16 @@ Gift pictures are the catalogue: public, cached for a week. Every other folder (
 activity photos, complaint photos) holds personal or field data: served only by a signed link that names the
 file and expires after MEDIA_URL_MAX_AGE seconds, and never cached by a shared cache. The link is put into
 the answers of the API that may show the object, so who may see a photo is who may see its answer.
+
+Files no URL may serve (background tasks' results and the uploads they read) live in `private_storage()`,
+the same interface on another root: a folder every web host and the worker share, or a private bucket.
 """
 import io
 import os
 import posixpath
 import secrets
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Blueprint, current_app, request, send_from_directory
@@ -90,21 +94,51 @@ class LocalStorage:
         self.root = Path(root)
 
     def save(self, folder: str, data: bytes, suffix: str) -> str:
+        with self.writer(folder, suffix) as (name, out):
+            out.write(data)
+        return name
+
+    @contextmanager
+    def writer(self, folder: str, suffix: str, mode="wb", **open_kw):
+        """Write a new file (binary, or text with mode="w"); it appears under the yielded name only once
+        the block ends without error."""
         name = f"{folder}/{secrets.token_urlsafe(18)}{suffix}"
-        path = self.root / name
+        path = self._path(name)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(path.suffix + ".part")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-        return name
+        try:
+            with tmp.open(mode, **open_kw) as out:
+                yield name, out
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def open(self, name: str):
+        """The stored file for reading (binary); FileNotFoundError if it is gone."""
+        return self._path(name).open("rb")
+
+    def exists(self, name: str | None) -> bool:
+        return bool(name) and self._path(name).is_file()
 
     def delete(self, name: str | None) -> None:
         if name:
-            (self.root / name).unlink(missing_ok=True)
+            self._path(name).unlink(missing_ok=True)
+
+    def _path(self, name: str) -> Path:
+        path = (self.root / name).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            raise FileNotFoundError(name)  # a stored name never climbs out of its root
+        return path
 
 
 def storage() -> LocalStorage:
     return LocalStorage(current_app.config["UPLOAD_DIR"])
+
+
+def private_storage() -> LocalStorage:
+    """Task results and uploads waiting for the worker; never served under /media."""
+    configured = current_app.config.get("TASK_RESULT_DIR")
+    return LocalStorage(configured or Path(current_app.config["UPLOAD_DIR"]).parent / "task-results")
 
 
 PUBLIC_FOLDERS = frozenset({"gifts"})

@@ -7,8 +7,9 @@ Adding a feature's pages (gifts, code batches, retailers, ...):
 - lists: a `ListSpec` registered in listing.py gives filters, sort, pages, ?export=csv|xlsx and the
   background export; actions: `perform(...)`/`audited(...)` from actions.py (service call + audit record,
   one unit of work); forms are FlaskForms (CSRF), and the guard checks CSRF on every unsafe method anyway;
-- long work (a large code batch, a retailer import): a task kind in app/tasks/service.py, `submit(...)`, and
-  a redirect to `admin.tasks_detail`, whose page polls the progress.
+- long work (a large code batch, a retailer import): a task kind in the feature's own tasks.py (registered
+  with app/tasks/service.py, listed in features.TASK_KINDS), `submit(...)`, and a redirect to
+  `admin.tasks_detail`, whose page polls the progress; the worker process (`flask worker`) runs it.
 Access is decided by path in guard.py (every /admin path needs a console session; writes need an admin).
 """
 from flask import Blueprint

@@ -1,9 +1,7 @@
 """Code batches (喷码批次) in the console: list, detail, generate (a background task that also writes the
 codes CSV), import a printing line's CSV, void, download the codes and QR proofs (app/codes/batches.py)."""
-from contextlib import contextmanager
-
-from flask import Response, abort, flash, g, redirect, render_template, request, stream_with_context, \
-    url_for
+from flask import Response, abort, current_app, flash, g, redirect, render_template, request, \
+    stream_with_context, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -11,9 +9,7 @@ from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..audit import service as audit
-from ..auth.models import StaffUser
-from ..codes import batches as service, qr
+from ..codes import batches as service, qr, tasks as code_tasks
 from ..codes.models import CodeBatch
 from ..db import transaction
 from ..errors import ApiError
@@ -30,9 +26,7 @@ from .listing import Column, FilterForm, ListSpec, register, show_list, where_eq
 AUDIT_FIELDS = ("status", "count", "note")
 SOURCE_LABELS = {"generated": _l("Generated"), "imported": _l("Imported")}
 BATCH_STATUS = (("", _l("Any status")), ("active", _l("Active")), ("voided", _l("Voided")))
-CSV_PREWRITE_MAX = 2_000_000  # larger batches stream their CSV from the batch page instead
 SHEET_MAX = 200  # QR images on one HTML proof sheet
-IMPORT_MAX_BYTES = 48 * 1024 * 1024
 
 
 class BatchFilter(FilterForm):
@@ -93,50 +87,6 @@ class ImportForm(_BatchFields):
     file = FileField(_l("Printing line CSV (first column the code)"), validators=[FileRequired()])
 
 
-@contextmanager
-def _failing_with_its_message():
-    """A business error (no batch ids left, product gone) fails the task with its message for the admin."""
-    try:
-        yield
-    except ApiError as error:
-        raise tasks.TaskFailed(str(error.message)) from error
-
-
-@tasks.task_kind("code_batch")
-def generate_batch(ctx, sku, count, valid_from=None, valid_until=None, note=None, created_by=None):
-    """Open the batch (one row), then write its codes CSV as the task's result, reporting progress."""
-    from datetime import datetime
-
-    def when(value):
-        return datetime.fromisoformat(value) if value else None
-
-    with transaction(), _failing_with_its_message():
-        batch = service.create_generated(sku=sku, count=count, valid_from=when(valid_from),
-                                         valid_until=when(valid_until), note=note, created_by=created_by)
-        audit.record("batch.generate", actor=db.session.get(StaffUser, created_by) if created_by else None,
-                     target_type="code_batch", target_id=batch.id, note=f"{sku} × {count} (task {ctx.task_id})")
-    if count > CSV_PREWRITE_MAX:
-        ctx.set_total(1)
-        ctx.advance(1)
-        return {"batch_id": batch.id, "codes": count}
-    ctx.set_total(count)
-    path = ctx.file_path(".csv")
-    with path.open("w", encoding="utf-8", newline="") as out:
-        out.write("code\n")
-        buffer = []
-        for code in service.generated_codes(batch):
-            buffer.append(code)
-            if len(buffer) == 5000:
-                out.write("\n".join(buffer) + "\n")
-                ctx.advance(len(buffer))
-                buffer = []
-        if buffer:
-            out.write("\n".join(buffer) + "\n")
-            ctx.advance(len(buffer))
-    ctx.attach(path, f"batch-{batch.id}.csv")
-    return {"batch_id": batch.id, "codes": count}
-
-
 @bp.get("/code-batches")
 def code_batches():
     return show_list(BATCHES, "admin/batches/list.html")
@@ -163,18 +113,19 @@ def code_batches_new():
 
 
 @bp.route("/code-batches/import", methods=["GET", "POST"])
-@accepts("multipart/form-data", max_bytes=IMPORT_MAX_BYTES)
+@accepts("multipart/form-data", max_bytes=lambda: service.import_limits()[1])
 def code_batches_import():
     form = ImportForm()
     report = problems = None
     if form.validate_on_submit():
-        text = form.file.data.read(IMPORT_MAX_BYTES + 1).decode("utf-8-sig", errors="replace")
         values = form.common()
         try:
-            with transaction():
-                report = service.import_batch(created_by=g.staff.id, text=text, **values)
-                record_action("batch.import", target_type="code_batch", target_id=report.batch.id,
-                              note=f"{form.file.data.filename} {report.imported} codes"[:200])
+            data = form.file.data.read(service.import_limits()[1] + 1)
+            if code_tasks.runs_in_background(service.check_import_size(data)):
+                task = code_tasks.import_in_background(data, created_by=g.staff.id, **values)
+                return redirect(url_for("admin.tasks_detail", task_id=task.id))
+            report = service.import_batch(created_by=g.staff.id, text=data.decode("utf-8-sig", errors="replace"),
+                                          **values)
         except ApiError as error:
             flash_error(error)
             problems = {"errors": error.details.get("errors", []), "duplicates": error.details.get("duplicates", [])}
@@ -188,7 +139,8 @@ def code_batches_import():
 def code_batches_detail(batch_id):
     batch = service.get_batch(batch_id)
     return render_template("admin/batches/detail.html", batch=batch, source_label=SOURCE_LABELS.get(batch.source),
-                           sheet_max=SHEET_MAX, proofs_max=qr.MAX_PROOFS)
+                           sheet_max=SHEET_MAX, proofs_max=qr.MAX_PROOFS,
+                           csv_sync_max=current_app.config["CODE_CSV_SYNC_MAX"])
 
 
 @bp.post("/code-batches/<int:batch_id>/void")
@@ -214,10 +166,24 @@ def code_batches_csv(batch_id):
         return refused
     if g.staff.role != "admin":  # printable codes are worth points: managers look but do not take
         abort(403)
+    if batch.count > current_app.config["CODE_CSV_SYNC_MAX"]:
+        flash(_l("This batch is too large to download at once: export it in the background."), "warning")
+        return redirect(url_for("admin.code_batches_detail", batch_id=batch_id))
     with transaction():
         record_action("batch.download", target_type="code_batch", target_id=batch_id, note=f"{batch.count} codes")
     return Response(stream_with_context(service.csv_lines(batch)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="batch-{batch_id}.csv"'})
+
+
+@bp.post("/code-batches/<int:batch_id>/export")
+def code_batches_export(batch_id):
+    batch, refused = _generated_or_back(batch_id)
+    if refused:
+        return refused
+    if g.staff.role != "admin":
+        abort(403)
+    task = code_tasks.export_in_background(batch, created_by=g.staff.id)
+    return redirect(url_for("admin.tasks_detail", task_id=task.id))
 
 
 def _proof_count(maximum):

@@ -7,7 +7,8 @@ STATUS_LABELS = {"active": _l("Active"), "locked": _l("Locked"), "queued": _l("Q
                  "retired": _l("Retired"), "voided": _l("Voided")}
 # Task kinds a feature registers (app/tasks/service.py) get their label here.
 TASK_KIND_LABELS = {"list_export": _l("List export"), "code_batch": _l("Code batch generation"),
-                    "retailer_import": _l("Retailer import")}
+                    "retailer_import": _l("Retailer import"), "code_import": _l("Code import"),
+                    "code_export": _l("Codes CSV export")}
 ROLE_LABELS = {"admin": _l("Administrator"), "manager": _l("Manager (read-only)"), "staff": _l("Field staff")}
 
 CHOICE_LABELS = {

@@ -1,10 +1,6 @@
 """Retailers (零售客户): list with filters and export, create and edit, and the CSV import (in the request,
 or as a background task for a large file) with its error report by line."""
-import csv
-import io
-import uuid
-
-from flask import current_app, flash, g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -18,7 +14,7 @@ from ..errors import ApiError
 from ..retailers import service
 from ..retailers.models import CUSTOMER_CLASSES, DISTRICT_TYPES, FORMATS, MARKET_TYPES, Retailer
 from ..retailers.schemas import RetailerInSchema, RetailerPatchSchema
-from ..tasks import service as tasks
+from ..retailers import tasks as retailer_tasks
 from . import bp
 from .actions import audited, flash_error, perform
 from .labels import options
@@ -174,19 +170,15 @@ class ImportForm(FlaskForm):
         ("good_rows", _l("Import the good rows"))]))
 
 
-def _sync_limit():
-    # Files larger than this go to a background task rather than holding the request.
-    return current_app.config.get("RETAILER_IMPORT_SYNC_MAX_BYTES", 512 * 1024)
-
-
 @bp.route("/retailers/import", methods=["GET", "POST"])
 def retailers_import():
     form = ImportForm()
     result = None
     if form.validate_on_submit():
         data, mode = form.file.data.read(), form.mode.data
-        if len(data) > _sync_limit():
-            return _import_in_background(data, mode)
+        if retailer_tasks.runs_in_background(data):
+            task = retailer_tasks.import_in_background(data, mode, created_by=g.staff.id)
+            return redirect(url_for("admin.tasks_detail", task_id=task.id))
         try:
             result = audited("retailer.import", target=("retailer", None), note=mode,
                              call=lambda: service.import_retailers(data, mode=mode))
@@ -200,38 +192,3 @@ def retailers_import():
         for message in form.file.errors:
             flash(str(message), "error")
     return render_template("admin/retailers/import.html", form=form, result=result)
-
-
-def _import_in_background(data, mode):
-    folder = tasks.result_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    upload = folder / f"upload-{uuid.uuid4().hex}.csv"
-    upload.write_bytes(data)
-    task = tasks.submit("retailer_import", {"upload": upload.name, "mode": mode}, created_by=g.staff.id)
-    audited("retailer.import.start", target=("task", task.id), note=mode, call=lambda: None)
-    return redirect(url_for("admin.tasks_detail", task_id=task.id))
-
-
-@tasks.task_kind("retailer_import")
-def import_task(ctx, upload, mode):
-    """The import of a large file; its error report (line, message) is the task's download."""
-    path = tasks.result_dir() / upload
-    try:
-        data = path.read_bytes()
-        ctx.set_total(max(data.count(b"\n") - 1, 1))
-        try:
-            result = service.import_retailers(data, mode=mode)
-        except ApiError as error:
-            result = {"imported": 0, "errors": error.details.get("errors") or [], "rejected": True}
-        ctx.advance(max(data.count(b"\n") - 1, 1))
-    finally:
-        path.unlink(missing_ok=True)
-    if result["errors"]:
-        report = ctx.file_path(".csv")
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["line", "message"])
-        writer.writerows((e["line"], e["message"]) for e in result["errors"])
-        report.write_text(out.getvalue(), encoding="utf-8-sig")
-        ctx.attach(report, "retailer-import-errors.csv")
-    return {"imported": result["imported"], "errors": len(result["errors"]), "rejected": bool(result.get("rejected"))}

@@ -2,8 +2,8 @@
 
 Any list registered in app/admin/listing.py exports in the background through
 `POST /admin/exports/<list>?<its filters and sort>`; a feature plugs in its own long operation (a code
-batch, a retailer import) by registering a task kind (app/tasks/service.py) and redirecting to
-`admin.tasks_detail` after `submit(...)`.
+batch, a retailer import) by registering a task kind in its own package (app/tasks/service.py) and
+redirecting to `admin.tasks_detail` after `submit(...)`; the worker process runs it.
 """
 from flask import abort, g, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import force_locale, lazy_gettext as _l
@@ -34,10 +34,8 @@ def export_list(ctx, list_name, args, fmt, locale="zh_CN"):
     with force_locale(locale):
         total, rows = export_rows(spec, MultiDict(args))
         ctx.set_total(total)
-        path = ctx.file_path("." + fmt)
-        with path.open("wb") as out:
+        with ctx.result_file(export.filename(spec, fmt), "." + fmt) as out:
             export.write(fmt, spec, rows, out, ctx.advance)
-        ctx.attach(path, export.filename(spec, fmt))
     return {"rows": ctx._done}
 
 
@@ -64,7 +62,7 @@ def progress(task: Task) -> dict:
     return {"id": task.id, "status": task.status, "status_label": str(STATUS_LABELS.get(task.status, task.status)),
             "done": task.done, "total": task.total, "percent": task.percent, "error": task.error,
             "summary": task.summary,
-            "download_url": url_for("admin.tasks_download", task_id=task.id) if tasks.result_path(task) else None}
+            "download_url": url_for("admin.tasks_download", task_id=task.id) if tasks.has_result(task) else None}
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -77,7 +75,7 @@ def tasks_detail(task_id):
 @bp.get("/tasks/<int:task_id>.json")
 @passive
 def tasks_progress(task_id):
-    db.session.rollback()  # end any read snapshot (SQLite WAL): progress is committed by the task's thread
+    db.session.rollback()  # end any read snapshot (SQLite WAL): progress is committed by the worker
     task = _own(task_id)
     if tasks.is_stale(task):  # its process is gone: say so now rather than at the next scheduled sweep
         tasks.reap_stale()
@@ -88,11 +86,11 @@ def tasks_progress(task_id):
 @bp.get("/tasks/<int:task_id>/download")
 def tasks_download(task_id):
     task = _own(task_id)
-    path = tasks.result_path(task)
-    if path is None:
+    source = tasks.open_result(task)
+    if source is None:
         abort(404)
     record_action("export.download", target_type="task", target_id=task.id, note=task.result_name)
-    return send_file(path, as_attachment=True, download_name=task.result_name)
+    return send_file(source, as_attachment=True, download_name=task.result_name)
 
 
 # Not registered for background export: its query reads the signed-in admin.

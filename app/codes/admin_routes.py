@@ -1,12 +1,15 @@
 """Admin API for code batches (generate, import, void, export, QR proofs) and earning rules."""
-from flask import Response, g, stream_with_context
+from flask import Response, current_app, g, stream_with_context
+from flask_babel import gettext as _
 
 from ..api import Blueprint
 from ..auth.decorators import roles
-from ..errors import ErrorSchema
+from ..errors import Conflict, ErrorSchema
 from ..http import accepts
 from ..pagination import page_schema
-from . import batches, qr, rules
+from ..tasks.routes import accepted
+from ..tasks.schemas import TaskSchema
+from . import batches, qr, rules, tasks
 from .service import parse_code
 from .schemas import (BatchCreateSchema, BatchImportSchema, BatchListQuery, BatchSchema,
                       BatchImportResultSchema, ProofsQuery, QrQuery, RuleBodySchema, RuleListQuery, RuleSchema,
@@ -14,7 +17,10 @@ from .schemas import (BatchCreateSchema, BatchImportSchema, BatchListQuery, Batc
 
 blp = Blueprint("code_admin", __name__, description="Code batches and earning rules (admin)")
 
-IMPORT_MAX_BYTES = 48 * 1024 * 1024
+
+
+def import_max_bytes():
+    return batches.import_limits()[1]
 
 
 @blp.route("/admin/code-batches", methods=["POST"])
@@ -29,11 +35,18 @@ def create_batch(body):
 @blp.route("/admin/code-batches/import", methods=["POST"])
 @blp.arguments(BatchImportSchema, location="multipart")
 @blp.response(201, BatchImportResultSchema)
+@blp.alt_response(202, schema=TaskSchema, description="A file of more than CODE_IMPORT_SYNC_LINES lines is "
+                                                      "imported by the background worker: poll the task")
+@blp.alt_response(413, schema=ErrorSchema, description="More than CODE_IMPORT_MAX_LINES lines (or their bytes); "
+                                                       "refused before parsing")
 @blp.alt_response(422, schema=ErrorSchema, description="NOTHING_IMPORTED (with `errors` and `duplicates`)")
-@accepts("multipart/form-data", max_bytes=IMPORT_MAX_BYTES)
+@accepts("multipart/form-data", max_bytes=import_max_bytes)
 @roles("admin")
 def import_batch(form):
-    data = form.pop("file").read(IMPORT_MAX_BYTES + 1)
+    data = form.pop("file").read(import_max_bytes() + 1)
+    lines = batches.check_import_size(data)
+    if tasks.runs_in_background(lines):
+        return accepted(tasks.import_in_background(data, created_by=g.caller.id, **form))
     text = data.decode("utf-8-sig", errors="replace")
     return batches.import_batch(created_by=g.caller.id, text=text, **form)
 
@@ -65,12 +78,29 @@ def void_batch(batch_id):
 @blp.route("/admin/code-batches/<int:batch_id>/codes.csv", methods=["GET"])
 @blp.response(200, content_type="text/csv", description="Header `code`, then one printed code per line")
 @blp.alt_response(404, schema=ErrorSchema)
-@blp.alt_response(409, schema=ErrorSchema, description="BATCH_NOT_EXPORTABLE (imported batch)")
+@blp.alt_response(409, schema=ErrorSchema, description="BATCH_NOT_EXPORTABLE (imported batch); "
+                                                       "EXPORT_TOO_LARGE (more than CODE_CSV_SYNC_MAX codes: "
+                                                       "POST …/export instead)")
 @roles("admin")
 def export_codes(batch_id):
-    lines = batches.csv_lines(batches.get_batch(batch_id))
+    batch = batches.get_batch(batch_id)
+    lines = batches.csv_lines(batch)
+    if batch.count > current_app.config["CODE_CSV_SYNC_MAX"]:
+        raise Conflict(_("This batch holds %(n)s codes: export it in the background with "
+                         "POST /api/v1/admin/code-batches/%(id)s/export and download the task's result.",
+                         n=batch.count, id=batch.id), code="EXPORT_TOO_LARGE")
     return Response(stream_with_context(lines), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="batch-{batch_id}.csv"'})
+
+
+@blp.route("/admin/code-batches/<int:batch_id>/export", methods=["POST"])
+@blp.response(202, TaskSchema, description="The codes CSV is written by the background worker: poll the task "
+                                           "(GET /api/v1/admin/tasks/{id}) and download its result")
+@blp.alt_response(404, schema=ErrorSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="BATCH_NOT_EXPORTABLE (imported batch)")
+@roles("admin")
+def export_codes_in_background(batch_id):
+    return tasks.export_in_background(batches.get_batch(batch_id), created_by=g.caller.id)
 
 
 @blp.route("/admin/code-batches/<int:batch_id>/proofs.zip", methods=["GET"])

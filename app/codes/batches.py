@@ -2,10 +2,12 @@
 keyed hash per code. Export streams codes from the codec, never from the database."""
 from dataclasses import dataclass, field
 
+from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from .. import csvtext, regions
+from ..audit.service import record
 from ..db import transaction
 from ..errors import ApiError, Conflict, NotFound, ValidationFailed
 from ..extensions import db
@@ -16,7 +18,6 @@ from .codec import MAX_BATCH_ID, format_code
 from .models import CodeBatch, ImportedCode, insert_ignoring
 
 MAX_GENERATED = 100_000_000  # per batch; the codec allows 2**31 serials, the print shop never needs that
-MAX_IMPORT_LINES = 1_000_000
 
 
 class BatchNotExportable(Conflict):
@@ -48,9 +49,10 @@ def _check(valid_from, valid_until, region_code, errors=None):
 
 
 def create_generated(*, sku, count, valid_from=None, valid_until=None, region_code=None, note=None,
-                     created_by=None) -> CodeBatch:
+                     created_by=None, opened=None) -> CodeBatch:
     """Open a generated batch of `count` codes: one row; the codes come from codec(batch id, serial).
-    `region_code`: the province, city or county the packs are shipped to (regional earning rules follow it)."""
+    `region_code`: the province, city or county the packs are shipped to (regional earning rules follow it).
+    `opened(batch_id)` runs in the same transaction (a task remembers its batch there)."""
     _check(valid_from, valid_until, region_code, None if 1 <= count <= MAX_GENERATED else
            {"count": [_("Must be between 1 and %(max)s.", max=MAX_GENERATED)]})
     with transaction():
@@ -61,6 +63,9 @@ def create_generated(*, sku, count, valid_from=None, valid_until=None, region_co
         db.session.flush()
         if batch.id > MAX_BATCH_ID:  # the code has 18 bits for the batch; refuse rather than wrap around
             raise Conflict(_l("No batch ids left for generated codes."), code="BATCH_IDS_EXHAUSTED")
+        record("batch.generate", target_type="code_batch", target_id=batch.id, note=f"{sku} × {count}")
+        if opened:
+            opened(batch.id)
     return batch
 
 
@@ -122,20 +127,33 @@ class ImportReport:
     errors: list = field(default_factory=list)
 
 
-def import_batch(*, sku, text, valid_from=None, valid_until=None, region_code=None, note=None,
-                 created_by=None) -> ImportReport:
-    """Import a printing line's CSV (first column the code; a header `code` is skipped).
+class ImportTooLarge(ApiError):
+    status, code = 413, "PAYLOAD_TOO_LARGE"
 
-    Codes are stored as keyed hashes, UNIQUE across every batch; lines that repeat a code of this file or
-    of an earlier batch are reported as duplicates, unreadable ones as errors, each by line number.
-    """
-    _check(valid_from, valid_until, region_code)
-    product = by_sku(sku)
+
+def import_limits() -> tuple[int, int]:
+    """(most lines, most bytes) of a code import; the bytes are known before the body is read."""
+    config = current_app.config
+    return config["CODE_IMPORT_MAX_LINES"], config["CODE_IMPORT_MAX_LINES"] * config["CODE_IMPORT_LINE_BYTES"]
+
+
+def count_lines(data: bytes) -> int:
+    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+
+
+def check_import_size(data: bytes) -> int:
+    """The file's line count, or 413 before any parsing when it holds too many lines or bytes."""
+    max_lines, max_bytes = import_limits()
+    lines = count_lines(data)
+    if len(data) > max_bytes or lines > max_lines:
+        raise ImportTooLarge(_("The file is too large: at most %(lines)s lines.", lines=max_lines))
+    return lines
+
+
+def read_import(text) -> tuple[dict, ImportReport]:
+    """Parse a printing line's CSV: {hash: line} of the new-looking codes, and the report of bad lines."""
     report, seen = ImportReport(None), {}
-    rows = csvtext.rows(text)
-    for line_no, row in enumerate(rows, start=1):
-        if line_no > MAX_IMPORT_LINES:
-            raise ValidationFailed({"file": [_("At most %(n)s lines per file.", n=MAX_IMPORT_LINES)]})
+    for line_no, row in enumerate(csvtext.rows(text), start=1):
         raw = row[0].strip() if row else ""
         if not raw or (line_no == 1 and raw.lower() == "code"):
             continue
@@ -155,28 +173,63 @@ def import_batch(*, sku, text, valid_from=None, valid_until=None, region_code=No
         seen[digest] = line_no
     if not seen:
         raise NothingImported(errors=report.errors, duplicates=report.duplicates)
-    with transaction():
-        batch = CodeBatch(product_id=product.id, source="imported", count=0, valid_from=valid_from,
-                          valid_until=valid_until, region_code=region_code, status="active", note=note,
-                          created_by=created_by)
-        db.session.add(batch)
-        db.session.flush()
-        inserted = set()
-        digests = list(seen)
-        for i in range(0, len(digests), 5000):
-            chunk = digests[i:i + 5000]
-            inserted.update(db.session.scalars(
-                insert_ignoring(ImportedCode).values([{"batch_id": batch.id, "code_hash": d} for d in chunk])
-                .on_conflict_do_nothing(index_elements=["code_hash"]).returning(ImportedCode.code_hash)))
-        for digest in digests:
-            if digest not in inserted:
-                report.duplicates.append({"line": seen[digest], "message": _("Already imported in another batch.")})
-        if not inserted:
-            raise NothingImported(errors=report.errors, duplicates=sorted(report.duplicates, key=_by_line))
-        batch.count = len(inserted)
-    report.batch, report.imported = batch, len(inserted)
+    return seen, report
+
+
+def import_batch(*, sku, text, valid_from=None, valid_until=None, region_code=None, note=None, created_by=None,
+                 batch_id=None, opened=None, progress=None) -> ImportReport:
+    """Import a printing line's CSV (first column the code; a header `code` is skipped).
+
+    Codes are stored as keyed hashes, UNIQUE across every batch; lines that repeat a code of this file or
+    of an earlier batch are reported as duplicates, unreadable ones as errors, each by line number.
+    The batch row is opened first, then the codes go in one commit per CODE_IMPORT_CHUNK rows, so other
+    writers wait a fraction of a second at most; `opened(batch_id)` runs in the opening transaction (a
+    task remembers the batch there) and `progress(n)` after each chunk. Given `batch_id` (a retry), the
+    import resumes into that batch: codes it already holds count as imported, not as duplicates.
+    """
+    _check(valid_from, valid_until, region_code)
+    product = by_sku(sku)
+    seen, report = read_import(text)
+    batch = db.session.get(CodeBatch, batch_id) if batch_id else None
+    if batch is None:
+        with transaction():
+            batch = CodeBatch(product_id=product.id, source="imported", count=0, valid_from=valid_from,
+                              valid_until=valid_until, region_code=region_code, status="active", note=note,
+                              created_by=created_by)
+            db.session.add(batch)
+            db.session.flush()
+            if opened:
+                opened(batch.id)
+    batch_id, ours = batch.id, set()
+    digests, size = list(seen), current_app.config["CODE_IMPORT_CHUNK"]
+    for i in range(0, len(digests), size):
+        with transaction():
+            ours.update(_insert_chunk(batch_id, digests[i:i + size]))
+            db.session.execute(update(CodeBatch).where(CodeBatch.id == batch_id).values(count=len(ours)))
+        if progress:
+            progress(min(size, len(digests) - i))
+    report.duplicates += [{"line": seen[d], "message": _("Already imported in another batch.")}
+                          for d in digests if d not in ours]
     report.duplicates.sort(key=_by_line)
+    if not ours:
+        with transaction():
+            db.session.execute(delete(CodeBatch).where(CodeBatch.id == batch_id))
+        raise NothingImported(errors=report.errors, duplicates=report.duplicates)
+    with transaction():
+        report.batch, report.imported = db.session.get(CodeBatch, batch_id, populate_existing=True), len(ours)
+        record("batch.import", target_type="code_batch", target_id=batch_id,
+               note=f"{sku}: {report.imported} codes, {len(report.duplicates)} duplicates, "
+                    f"{len(report.errors)} errors")
     return report
+
+
+def _insert_chunk(batch_id, digests):
+    """The digests of `digests` this batch holds after inserting them (an earlier attempt's included)."""
+    for i in range(0, len(digests), 5000):  # within SQLite's bound-parameter limit
+        rows = [{"batch_id": batch_id, "code_hash": d} for d in digests[i:i + 5000]]
+        db.session.execute(insert_ignoring(ImportedCode).values(rows).on_conflict_do_nothing(index_elements=["code_hash"]))
+    return db.session.scalars(select(ImportedCode.code_hash).where(ImportedCode.batch_id == batch_id,
+                                                                   ImportedCode.code_hash.in_(digests))).all()
 
 
 def _by_line(item):

@@ -1,11 +1,15 @@
 """Retailer endpoints: admin create, list and CSV import; the staff list near a point or by search."""
+from flask import g
+
 from ..api import Blueprint
 from ..auth.decorators import roles
 from ..schema_fields import ImportResultSchema
 from ..errors import ErrorSchema
 from ..http import accepts
 from ..pagination import page_schema
-from . import service
+from ..tasks.routes import accepted
+from ..tasks.schemas import TaskSchema
+from . import service, tasks
 from .schemas import (AdminRetailerQuery, AdminRetailerSchema, ImportSchema,
                       RetailerInSchema, RetailerPatchSchema, RetailerSchema,
                       StaffRetailerQuery)
@@ -60,6 +64,8 @@ def admin_update_retailer(changes, retailer_id):
 @blp.route("/admin/retailers/import", methods=["POST"])
 @blp.arguments(ImportSchema, location="multipart")
 @blp.response(201, ImportResultSchema)
+@blp.alt_response(202, schema=TaskSchema, description="A file larger than RETAILER_IMPORT_SYNC_MAX_BYTES is "
+                                                      "imported by the background worker: poll the task")
 @blp.alt_response(422, schema=ErrorSchema, description="IMPORT_REJECTED (all_or_nothing with bad rows; `errors` "
                                                       "lists them by line) or VALIDATION_ERROR")
 @accepts("multipart/form-data", max_bytes=IMPORT_MAX_BYTES)
@@ -68,4 +74,7 @@ def admin_import_retailers(form):
     """CSV with a header line: licence_no,name,region_code required; owner, operator, customer_code, order_phone,
     address, lat, lon, format, market_type, district_type, customer_class, is_chain, is_sample optional (codes or
     their Chinese names). UTF-8 or GB18030."""
-    return service.import_retailers(form["file"].read(), mode=form["mode"])
+    data = form["file"].read()
+    if tasks.runs_in_background(data):
+        return accepted(tasks.import_in_background(data, form["mode"], created_by=g.caller.id))
+    return service.import_retailers(data, mode=form["mode"])

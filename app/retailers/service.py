@@ -16,6 +16,7 @@ from .models import Retailer
 from .schemas import LABELS, RetailerInSchema
 
 MAX_IMPORT_ROWS = 50_000
+IMPORT_CHUNK = 5_000
 
 
 class LicenceTaken(Conflict):
@@ -188,16 +189,19 @@ def _existing_licences(numbers):
     return taken
 
 
-def import_retailers(data: bytes, *, mode="all_or_nothing"):
+def import_retailers(data: bytes, *, mode="all_or_nothing", progress=None):
     """Import a retailer CSV. Every bad row is reported by line; `all_or_nothing` imports nothing when any
     row is bad (ImportRejected with the errors), `good_rows` imports the good ones."""
     rows, errors = parse_import(data)
     if errors and mode == "all_or_nothing":
         raise ImportRejected(errors=errors, imported=0)
-    with transaction():
-        if rows:
+    # One commit per chunk: a large file never holds SQLite's write lock for long.
+    for start in range(0, len(rows), IMPORT_CHUNK):
+        with transaction():
             try:
-                db.session.execute(insert(Retailer), rows)
+                db.session.execute(insert(Retailer), rows[start:start + IMPORT_CHUNK])
             except IntegrityError:  # a concurrent import or create took a licence number meanwhile
-                raise LicenceTaken() from None
+                raise LicenceTaken(imported=start) from None
+        if progress:
+            progress(len(rows[start:start + IMPORT_CHUNK]))
     return {"imported": len(rows), "errors": errors}

@@ -1,4 +1,4 @@
-"""A long operation started from the console: its kind, parameters, progress and result."""
+"""A long operation run by the background worker: its kind, parameters, progress and result."""
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String
@@ -16,6 +16,7 @@ class Task(TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
         CheckConstraint("done >= 0 AND (total IS NULL OR total >= 0)", name="progress"),
+        CheckConstraint("attempts >= 0", name="attempts"),
         Index("ix_tasks_created_by_id", "created_by", "id"),
     )
 
@@ -35,6 +36,10 @@ class Task(TimestampMixin, db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Touched as the task advances: a running task whose heartbeat stops was lost with its process.
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Runs so far: a failed run is queued again until TASK_MAX_ATTEMPTS, then the task fails.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Who started it (app/audit/context.py Actor.as_dict): the worker records under that name and door.
+    actor: Mapped[dict | None] = mapped_column(JSON)
 
     @property
     def percent(self) -> int | None:

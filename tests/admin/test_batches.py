@@ -161,3 +161,34 @@ def test_a_generation_task_whose_product_is_gone_fails_with_a_readable_message(c
     task = tasks.submit("code_batch", {"sku": "GONE", "count": 5}, created_by=console.admin.id)
     state = wait_for_task(console, f"/admin/tasks/{task.id}.json")
     assert state["status"] == "failed" and state["error"] != "NotFound" and _batches() == []
+
+
+def test_a_large_console_import_runs_in_the_background_with_its_report_as_the_download(console, app):
+    app.config["CODE_IMPORT_SYNC_LINES"] = 3
+    product = factories.create_product(sku="IMP-2")
+    text = "code\n" + "\n".join(f"BG{n:08d}Z" for n in range(6)) + "\nshort\n"
+    response = console.post("/admin/code-batches/import",
+                            {"product_id": str(product.id), "file": (io.BytesIO(text.encode()), "big.csv")},
+                            content_type="multipart/form-data")
+    assert response.status_code == 302 and "/admin/tasks/" in response.location
+    state = wait_for_task(console, response.location + ".json")
+    assert state["status"] == "done" and state["summary"]["imported"] == 6 and state["summary"]["errors"] == 1
+    report = console.get(state["download_url"]).get_data().decode("utf-8-sig").splitlines()
+    assert report[0] == "line,message" and report[1].startswith("8,")
+    (batch,) = _batches()
+    assert batch.count == 6
+    assert {"batch.import.start", "batch.import"} <= set(_actions())
+
+
+def test_a_huge_batch_is_exported_in_the_background_from_its_page(console, app):
+    app.config["CODE_CSV_SYNC_MAX"] = 2
+    batch = _generated(count=3)
+    page = console.get(f"/admin/code-batches/{batch.id}").get_data(as_text=True)
+    assert 'data-testid="codes-csv"' not in page and f"/code-batches/{batch.id}/export" in page
+    refused = console.get(f"/admin/code-batches/{batch.id}/codes.csv")
+    assert refused.status_code == 302 and "batch.download" not in _actions()
+    response = console.post(f"/admin/code-batches/{batch.id}/export")
+    assert response.status_code == 302 and "/admin/tasks/" in response.location
+    state = wait_for_task(console, response.location + ".json")
+    lines = console.get(state["download_url"]).get_data(as_text=True).splitlines()
+    assert lines == ["code"] + list(batches.generated_codes(batch))

@@ -128,28 +128,29 @@ def test_a_failing_task_is_reported_failed(console, app):
     assert state["download_url"] is None
 
 
-def test_a_task_whose_process_died_is_reaped(app, admin):
+def test_a_task_whose_worker_died_runs_again_until_its_attempts_are_spent(app, admin, member):
     old = utcnow() - timedelta(minutes=app.config["TASK_STALE_MINUTES"] + 1)
+    export = {"list_name": "members", "args": {}, "fmt": "csv"}
     with transaction():
-        db.session.add(Task(kind="list_export", params={}, status="running", done=3, created_by=admin.id,
-                            created_at=old, heartbeat_at=old))
-        db.session.add(Task(kind="list_export", params={}, status="running", done=3, created_by=admin.id,
-                            created_at=old, heartbeat_at=utcnow()))
-    assert tasks.reap_stale() == 1
+        for attempts, heartbeat in ((1, old), (app.config["TASK_MAX_ATTEMPTS"], old), (1, utcnow())):
+            db.session.add(Task(kind="list_export", params=export, status="running", done=3, attempts=attempts,
+                                created_by=admin.id, created_at=old, heartbeat_at=heartbeat))
+    assert tasks.reap_stale() == 2
     assert tasks.reap_stale() == 0
-    statuses = db.session.scalars(select(Task.status).order_by(Task.id)).all()
-    assert statuses == ["failed", "running"]
+    rows = db.session.execute(select(Task.status, Task.error, Task.attempts).order_by(Task.id)).all()
+    # The first ran again (here at once: the suite's queue is immediate); the second had no attempt left.
+    assert [tuple(r) for r in rows] == [("done", None, 2), ("failed", "interrupted", 3), ("running", None, 1)]
 
 
 def test_old_result_files_are_deleted(console, member, app):
     task_url = console.post("/admin/exports/members", {"format": "csv"}).location
     state = wait_for_task(console, task_url + ".json")
     task = db.session.get(Task, state["id"])
-    path = tasks.result_path(task)
-    assert path.exists()
+    assert tasks.has_result(task) and console.get(task_url + "/download").status_code == 200
     assert tasks.purge_results(now=utcnow() + timedelta(days=app.config["TASK_RESULT_DAYS"] + 1)) == 1
-    assert not path.exists()
+    assert not tasks.has_result(db.session.get(Task, task.id, populate_existing=True))
     assert console.get(task_url + ".json").get_json()["download_url"] is None
+    assert console.get(task_url + "/download").status_code == 404
 
 
 def test_manager_may_export_in_the_background(make_console, member):
@@ -157,3 +158,36 @@ def test_manager_may_export_in_the_background(make_console, member):
     response = manager.post("/admin/exports/members", {"format": "csv"})
     assert response.status_code == 302
     assert wait_for_task(manager, response.location + ".json")["status"] == "done"
+
+
+def test_a_failing_run_is_retried_and_a_task_that_keeps_failing_stops_at_its_attempt_limit(console, app):
+    runs = []
+
+    @tasks.task_kind("test_flaky")
+    def flaky(ctx):
+        runs.append(ctx.attempt)
+        if ctx.attempt == 1:
+            raise ConnectionError("the database went away")
+        return {"attempt": ctx.attempt}
+
+    @tasks.task_kind("test_broken")
+    def broken(ctx):
+        runs.append(ctx.attempt)
+        raise ValueError("always")
+
+    flaky_state = wait_for_task(console, f"/admin/tasks/{tasks.submit('test_flaky', {}, created_by=console.admin.id).id}.json")
+    assert flaky_state["status"] == "done" and flaky_state["summary"] == {"attempt": 2} and runs == [1, 2]
+    runs.clear()
+    task = tasks.submit("test_broken", {}, created_by=console.admin.id)
+    state = wait_for_task(console, f"/admin/tasks/{task.id}.json")
+    assert state["status"] == "failed" and state["error"] == "ValueError"
+    assert runs == list(range(1, app.config["TASK_MAX_ATTEMPTS"] + 1))
+    assert db.session.get(Task, task.id, populate_existing=True).attempts == app.config["TASK_MAX_ATTEMPTS"]
+
+
+def test_a_message_delivered_twice_runs_the_task_once(console, member):
+    task_url = console.post("/admin/exports/members", {"format": "csv"}).location
+    task_id = wait_for_task(console, task_url + ".json")["id"]
+    tasks.run(task_id)  # the queue delivered the same message again
+    task = db.session.get(Task, task_id, populate_existing=True)
+    assert task.status == "done" and task.attempts == 1

@@ -129,7 +129,10 @@ def test_a_large_import_runs_in_the_background_with_a_downloadable_error_report(
     assert state["summary"] == {"imported": 30, "errors": 1, "rejected": False}
     report = list(csv.reader(io.StringIO(console.get(state["download_url"]).get_data().decode("utf-8-sig"))))
     assert report[0] == ["line", "message"] and report[1][0] == "32"
-    assert _count() == 30 and _actions("retailer.import") == ["retailer.import.start"]
+    assert _count() == 30 and _actions("retailer.import") == ["retailer.import.start", "retailer.import"]
+    done = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "retailer.import")).one()
+    # The worker records under the admin who started the import, through the door they used.
+    assert (done.actor_id, done.source) == (console.admin.id, "console")
 
 
 def test_manager_reads_retailers_but_cannot_change_them(make_console):

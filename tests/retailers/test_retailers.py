@@ -140,3 +140,18 @@ def test_admin_patches_only_the_fields_given_and_closed_stores_leave_the_staff_l
     assert taken.status_code == 409
     api.patch(f"/admin/retailers/{retailer.id}", {"status": "closed"}, token=admin.token)
     assert retailer.id not in [r["id"] for r in api.get("/staff/retailers", token=staff.token).json["items"]]
+
+
+def test_a_large_import_answers_202_and_the_worker_imports_it_in_chunks(app, api, admin, monkeypatch):
+    from app.retailers import service
+
+    app.config["RETAILER_IMPORT_SYNC_MAX_BYTES"] = 100
+    monkeypatch.setattr(service, "IMPORT_CHUNK", 4)
+    rows = "".join(f"L{n:05d},店{n},440106\n" for n in range(10)) + "BAD,,440106\n"
+    response = _import(api, admin, "licence_no,name,region_code\n" + rows, mode="good_rows")
+    assert response.status_code == 202 and response.json["kind"] == "retailer_import"
+    state = api.get(f"/admin/tasks/{response.json['id']}", token=admin.token).json
+    assert state["status"] == "done" and state["done"] == 10
+    assert state["summary"] == {"imported": 10, "errors": 1, "rejected": False}
+    report = api.get(state["result_url"], token=admin.token).get_data().decode("utf-8-sig").splitlines()
+    assert report[0] == "line,message" and report[1].startswith("12,")
