@@ -4,15 +4,15 @@ import io
 from flask import current_app, g, send_file
 
 from ..api import Blueprint
-from ..codes.qr import qr_png
 from ..auth.decorators import public, roles
+from ..codes.qr import qr_png
 from ..errors import ErrorSchema
 from ..extensions import limiter
 from ..http import accepts
 from ..media import read_upload
 from . import member_codes, service
-from .schemas import (AdminMemberSchema, LockSchema, MemberCodeSchema, MemberSchema, PasswordChangeSchema, PhotoUploadSchema,
-                      ProfileUpdateSchema, SignUpResultSchema, SignUpSchema)
+from .schemas import (AdminMemberSchema, LockSchema, MemberCodeSchema, MemberSchema, PasswordChangeSchema,
+                      PhotoUploadSchema, ProfileUpdateSchema, SignUpResultSchema, SignUpSchema)
 
 blp = Blueprint("members", __name__, description="Member accounts (会员)")
 

@@ -30,7 +30,7 @@ def _events(action):
 
 
 def test_the_admin_sees_pending_requisitions_in_chinese_and_approves_one(console):
-    staff, item, requisition_id = _waiting()
+    staff, _item, requisition_id = _waiting()
     page = console.get("/admin/promo-items/requisitions?status=pending")
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "领用审批" in text and "领用额度" in text
@@ -47,7 +47,7 @@ def test_the_admin_sees_pending_requisitions_in_chinese_and_approves_one(console
 
 
 def test_a_rejection_needs_a_reason_and_moves_nothing(console):
-    staff, item, requisition_id = _waiting()
+    staff, _item, requisition_id = _waiting()
     blank = console.post(f"/admin/promo-items/requisitions/{requisition_id}/reject", {"reason": " "},
                          follow_redirects=True)
     assert "flash-error" in blank.get_data(as_text=True) and _status(requisition_id) == "pending"
@@ -77,7 +77,7 @@ def test_the_admin_gives_a_staff_member_an_own_quota_and_back_to_the_default(con
 
 
 def test_a_manager_sees_the_pages_but_answers_nothing(make_console):
-    staff, item, requisition_id = _waiting()
+    staff, _item, requisition_id = _waiting()
     manager = make_console("manager")
     for path in ("/admin/promo-items/requisitions", "/admin/promo-items/quotas"):
         page = manager.get(path)
