@@ -91,6 +91,9 @@ class Config:
     # What a code's QR carries: the code itself, or this URL with {code} filled in (the app opens it).
     CODE_QR_URL = os.environ.get("CODE_QR_URL") or None
     CHECKIN_RADIUS_M = _int("CHECKIN_RADIUS_M", 200)
+    # 领用额度: units of each promo item a staff member may requisition per month without an admin's approval
+    # (a staff member's own quota, set in the console, overrides it).
+    PROMO_REQUISITION_QUOTA = _int("PROMO_REQUISITION_QUOTA", 100)
     # Market-indicator alerts: price index moving more than this percentage week over week; the stable 动销率 band.
     PRICE_INDEX_ALERT_PCT = float(os.environ.get("PRICE_INDEX_ALERT_PCT") or 5)
     SELL_THROUGH_BAND = (0.6, 0.8)

@@ -12,6 +12,7 @@ BLUEPRINTS = [
     "app.retailers.routes:blp",
     "app.visits.routes:blp",
     "app.promo.routes:blp",
+    "app.promo.requisition_routes:blp",
     "app.activities.routes:blp",
     "app.observations.routes:blp",
     "app.stats.routes:blp",

@@ -110,6 +110,33 @@ def _promo(ctx, retailers):
                note="零售户陈列奖励")
     promo.move(staff_id=staff01.id, kind="consumption", item_id=items[3].id, quantity=5, note="品鉴会现场使用")
     ctx["promo_items"] = items
+    _requisitions(ctx, items)
+    _exchange(ctx, items[0])
+
+
+def _requisitions(ctx, items):
+    """Above the monthly quota (领用额度) a requisition waits for the admin (领用审批): one approved, one pending."""
+    from .promo import requisitions, service as promo
+
+    staff01, staff02 = ctx["staff"][:2]
+    approved = promo.move(staff_id=staff02.id, kind="requisition", item_id=items[2].id, quantity=120,
+                          note="国庆旺季陈列备货")
+    requisitions.approve(approved.id, decided_by=ctx["admin"].id, note="旺季特批")
+    promo.move(staff_id=staff01.id, kind="requisition", item_id=items[0].id, quantity=60, note="集盒换奖活动追加")
+
+
+def _exchange(ctx, item):
+    """兑换 at a tasting: the member shows the member code (会员码), the staff member scans it."""
+    from .members import member_codes
+    from .members.models import Member
+    from .promo import service as promo
+
+    when = ctx["now"] - timedelta(days=3, hours=12)  # after the older scans, before the mall's days
+    member_id = db.session.scalar(select(Member.id).where(Member.points_balance >= item.points_cost,
+                                                          Member.status == "active").order_by(Member.id).limit(1))
+    code, _ttl = member_codes.issue(member_id, now=when)
+    promo.move(staff_id=ctx["staff"][0].id, kind="exchange", item_id=item.id, quantity=1, member_code=code,
+               note="品鉴会现场兑换", now=when)
 
 
 def _activities(ctx, retailers, products):

@@ -21,7 +21,7 @@ def init_app(app):
     from . import (guard, pages, signin, dashboard, market_alerts, members, staff, audit,  # noqa: F401
                    tasks, products, rules, batches)  # (views on bp)
     from . import gifts, redemptions, complaints, appeals  # noqa: F401  (the points mall and member service)
-    from . import retailers, visits, promo, activities  # noqa: F401  (field marketing)
+    from . import retailers, visits, promo, requisitions, activities  # noqa: F401  (field marketing)
     from . import stats_market, stats_members, stats_points  # noqa: F401  (statistics, 统计分析)
 
     guard.init_app(app)

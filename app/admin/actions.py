@@ -34,8 +34,14 @@ def audited(action, *, target, call, load=None, fields=(), note=None):
 
 def perform(action, *, target, call, back, done, load=None, fields=(), note=None):
     """`audited` for a form post: flash the outcome and redirect to `back`."""
+    return answer(lambda: audited(action, target=target, call=call, load=load, fields=fields, note=note),
+                  back=back, done=done)
+
+
+def answer(call, *, back, done):
+    """A form post calling a service that records its own audit event: flash the outcome, redirect to `back`."""
     try:
-        audited(action, target=target, call=call, load=load, fields=fields, note=note)
+        call()
     except ApiError as error:
         flash_error(error)
     else:

@@ -27,7 +27,8 @@ KIND_LABELS = {"inbound": _l("Inbound"), "requisition": _l("Requisition"), "dist
 FIELD_LABELS = {"name": _l("Name"), "unit": _l("Unit"), "unit_cost": _l("Unit cost"),
                 "low_stock_threshold": _l("Low-stock threshold"), "points_cost": _l("Points per unit"),
                 "quantity": _l("Quantity"), "note": _l("Note"), "item_id": _l("Item"),
-                "region_code": _l("Region code"), "month": _l("Month")}
+                "region_code": _l("Region code"), "month": _l("Month"), "reason": _l("Reason"),
+                "monthly_quantity": _l("Units per item per month")}
 
 
 def _load(schema, names):

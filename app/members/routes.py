@@ -1,19 +1,23 @@
-"""Member endpoints: sign-up, own profile, photo, password; admin view, lock and unlock."""
-from flask import current_app, g
+"""Member endpoints: sign-up, own profile, photo, password, member code; admin view, lock and unlock."""
+import io
+
+from flask import current_app, g, send_file
 
 from ..api import Blueprint
 from ..auth.decorators import public, roles
+from ..codes.qr import qr_png
 from ..errors import ErrorSchema
 from ..extensions import limiter
 from ..http import accepts
 from ..media import read_upload
-from . import service
-from .schemas import (AdminMemberSchema, LockSchema, MemberSchema, PasswordChangeSchema, PhotoUploadSchema,
-                      ProfileUpdateSchema, SignUpResultSchema, SignUpSchema)
+from . import member_codes, service
+from .schemas import (AdminMemberSchema, LockSchema, MemberCodeSchema, MemberSchema, PasswordChangeSchema,
+                      PhotoUploadSchema, ProfileUpdateSchema, SignUpResultSchema, SignUpSchema)
 
 blp = Blueprint("members", __name__, description="Member accounts (会员)")
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
+NOT_STORED = {"Cache-Control": "private, no-store"}  # a member code is as good as the member's presence
 
 
 @blp.route("/members", methods=["POST"])
@@ -63,6 +67,27 @@ def put_photo(files):
 @roles("member")
 def change_password(body):
     service.change_password(g.caller.id, g.caller.token_id, body["old_password"], body["new_password"])
+
+
+@blp.route("/me/member-code", methods=["GET"])
+@blp.response(200, MemberCodeSchema)
+@roles("member")
+def member_code():
+    """A fresh single-use member code (会员码), valid `expires_in` seconds; the member shows it (as a QR) to staff
+    exchanging a promo item for points. Asking again replaces the unused earlier one."""
+    code, ttl = member_codes.issue(g.caller.id)
+    return {"code": code, "expires_in": ttl}, 200, NOT_STORED
+
+
+@blp.route("/me/member-code/qr.png", methods=["GET"])
+@blp.response(200, content_type="image/png", description="QR of a fresh member code (it replaces the earlier "
+                                                          "one); its lifetime in seconds in `Member-Code-Expires-In`")
+@roles("member")
+def member_code_qr():
+    code, ttl = member_codes.issue(g.caller.id)
+    response = send_file(io.BytesIO(qr_png(code)), mimetype="image/png", max_age=0)
+    response.headers.update({"Member-Code-Expires-In": str(ttl), **NOT_STORED})
+    return response
 
 
 @blp.route("/admin/members/<int:member_id>", methods=["GET"])

@@ -153,6 +153,12 @@ class PasswordChangeSchema(Schema):
     new_password = fields.String(required=True, load_only=True, validate=validate.Length(max=128))
 
 
+class MemberCodeSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "single-use member code (会员码); show it as a QR",
+                                                  "example": "402918375610293847"})
+    expires_in = Integer(required=True, metadata={"description": "seconds it stays valid", "example": 60})
+
+
 class LockSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
 

@@ -4,11 +4,13 @@ A location is the warehouse (staff_id NULL) or one staff member. Stock moves onl
 UPDATE … WHERE quantity >= :q RETURNING, with CHECK (quantity >= 0) behind it; every change has its
 movement row in the same transaction, so Σ movements per location == quantity on hand.
 """
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..db import UTCDateTime
 from ..extensions import db
 from ..models_base import TimestampMixin
 from ..retailers.models import _in
@@ -100,5 +102,60 @@ class PromoPlan(TimestampMixin, db.Model):
     region_code: Mapped[str] = mapped_column(String(6))
     month: Mapped[str] = mapped_column(String(7))  # '2026-11'
     quantity: Mapped[int] = mapped_column(Integer)
+
+    item: Mapped[PromoItem] = relationship(lazy="joined")
+
+
+REQUISITION_STATUSES = ("pending", "approved", "rejected")
+
+
+class PromoQuota(db.Model):
+    """领用额度: a staff member's own monthly requisition quota per item, overriding PROMO_REQUISITION_QUOTA."""
+
+    __tablename__ = "promo_quotas"
+    __table_args__ = (CheckConstraint("monthly_quantity >= 0", name="monthly_quantity"),)
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), primary_key=True)
+    monthly_quantity: Mapped[int] = mapped_column(Integer)
+
+
+class PromoRequisitionTally(db.Model):
+    """Units a staff member took of an item in a Shanghai month without approval: the quota is then a guarded
+    UPDATE (`quantity + :q <= quota`), so concurrent requisitions can never pass it together."""
+
+    __tablename__ = "promo_requisition_tallies"
+    __table_args__ = (CheckConstraint("quantity >= 0", name="quantity_non_negative"),)
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("promo_items.id"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # '2026-12'
+    quantity: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PromoRequisition(TimestampMixin, db.Model):
+    """领用审批: a requisition above the quota, waiting for an admin. Approval moves the stock (its movement);
+    the status leaves `pending` once, by a guarded UPDATE."""
+
+    __tablename__ = "promo_requisitions"
+    __table_args__ = (
+        CheckConstraint(_in("status", REQUISITION_STATUSES), name="status"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("(status = 'pending') = (decided_at IS NULL)", name="decided"),
+        CheckConstraint("movement_id IS NULL OR status = 'approved'", name="approved_movement"),
+        Index("ix_promo_requisitions_status", "status"),
+        Index("ix_promo_requisitions_staff_id", "staff_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("promo_items.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"))
+    note: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reason: Mapped[str | None] = mapped_column(String(200))
+    movement_id: Mapped[int | None] = mapped_column(ForeignKey("promo_movements.id"))
 
     item: Mapped[PromoItem] = relationship(lazy="joined")

@@ -1,5 +1,5 @@
 """Promo-item endpoints: staff stock and movements; admin items, inbound, stock, ledger, plans and audit."""
-from flask import g
+from flask import g, make_response
 
 from ..api import Blueprint
 from ..auth.decorators import roles
@@ -7,6 +7,8 @@ from ..errors import ErrorSchema
 from ..idempotency import idempotent
 from ..pagination import page_schema
 from . import service
+from .models import PromoRequisition
+from .requisition_schemas import RequisitionSchema
 from .schemas import (AdminMovementQuery, AuditSchema, InboundSchema, PromoItemInSchema, PromoItemListSchema, PromoItemQuery,
                       PromoItemSchema, MovementInSchema, MovementQuery, MovementSchema, OwnStockListSchema, PromoPlanInSchema,
                       PromoPlanListSchema, PromoPlanQuery, PromoPlanSchema, PromoPlanUpdateSchema, PromoStockListSchema,
@@ -26,15 +28,24 @@ def my_stock():
 @idempotent
 @blp.arguments(MovementInSchema)
 @blp.response(201, MovementSchema)
+@blp.alt_response(202, schema=RequisitionSchema, description="A requisition above your monthly quota (领用额度): "
+                                                            "recorded `pending` an admin's approval (领用审批); "
+                                                            "no stock moved")
 @blp.alt_response(404, schema=ErrorSchema, description="No such item")
 @blp.alt_response(409, schema=ErrorSchema, description="INSUFFICIENT_STOCK; for exchange INSUFFICIENT_POINTS, "
                                                       "NOT_EXCHANGEABLE, MEMBER_LOCKED or MEMBERSHIP_EXPIRED")
-@blp.alt_response(422, schema=ErrorSchema, description="VALIDATION_ERROR or IDEMPOTENCY_KEY_REUSED")
+@blp.alt_response(422, schema=ErrorSchema, description="VALIDATION_ERROR, MEMBER_CODE_INVALID or "
+                                                      "IDEMPOTENCY_KEY_REUSED")
 @roles("staff")
 def record_movement(body):
-    """requisition (领用, warehouse → you), distribution (发放), consumption (消耗), exchange (兑换: `member_id`
-    required; the member pays the item's points price in the same transaction), return (退还, you → warehouse)."""
-    return service.move(staff_id=g.caller.id, **body)
+    """requisition (领用, warehouse → you; above your monthly quota per item it waits for an admin: 202),
+    distribution (发放), consumption (消耗), exchange (兑换: `member_code` required, the code the member shows —
+    `member_id` is refused; the member pays the item's points price in the same transaction), return (退还,
+    you → warehouse)."""
+    result = service.move(staff_id=g.caller.id, **body)
+    if isinstance(result, PromoRequisition):
+        return make_response(RequisitionSchema().dump(result), 202)
+    return result
 
 
 @blp.route("/staff/stock-movements", methods=["GET"])

@@ -52,7 +52,11 @@ class MovementInSchema(Schema):
     quantity = Quantity()
     activity_id = Id(allow_none=True)
     retailer_id = Id(allow_none=True)
-    member_id = Id(allow_none=True, metadata={"description": "required for exchange"})
+    member_id = Id(allow_none=True, metadata={"description": "not accepted for exchange (send member_code)"})
+    member_code = fields.String(validate=validate.Length(min=1, max=64), metadata={
+        "description": "required for exchange, and only there: the single-use member code (会员码) the member shows "
+                       "(GET /me/member-code); wrong, expired or used: 422 MEMBER_CODE_INVALID",
+        "example": "402918375610293847"})
     note = fields.String(allow_none=True, validate=validate.Length(max=200))
 
 

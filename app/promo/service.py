@@ -17,6 +17,7 @@ from ..db import transaction, utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..lifecycle.validity import require_valid
+from ..members import member_codes
 from ..members.models import Member
 from ..pagination import paginate
 from ..points.service import post_entry
@@ -24,7 +25,8 @@ from ..retailers.models import Retailer
 from ..retailers.service import region_prefix
 from ..schema_fields import MAX_DATE, MIN_DATE
 from ..timeutil import LOCAL_TZ
-from .models import EFFECTS, USED_KINDS, PromoItem, PromoMovement, PromoPlan, PromoStock
+from . import quotas
+from .models import EFFECTS, USED_KINDS, PromoItem, PromoMovement, PromoPlan, PromoRequisition, PromoStock
 
 log = logging.getLogger(__name__)
 
@@ -123,45 +125,70 @@ def _apply(item, staff_id, kind, quantity):
 def inbound(*, item_id, quantity, note=None, recorded_by, now=None) -> PromoMovement:
     """入库: units arrive in the warehouse."""
     with transaction():
-        item = get_item(item_id)
-        warehouse, _ = _apply(item, None, "inbound", quantity)
-        movement = PromoMovement(kind="inbound", item_id=item.id, quantity=quantity, staff_id=None,
-                                 recorded_by=recorded_by, note=note, created_at=now or utcnow())
-        db.session.add(movement)
-        db.session.flush()
-    movement.on_hand = movement.warehouse_on_hand = warehouse
+        movement = _record_move(get_item(item_id), None, "inbound", quantity, recorded_by=recorded_by, note=note,
+                                now=now or utcnow())
+    movement.on_hand = movement.warehouse_on_hand
     return movement
 
 
-def move(*, staff_id, kind, item_id, quantity, activity_id=None, retailer_id=None, member_id=None, note=None,
-         record_id=None, now=None) -> PromoMovement:
-    """A staff member's movement. requisition: warehouse → staff; return: staff → warehouse; distribution,
-    consumption, exchange: out of the staff member's hands. An exchange debits the member's points
-    (item points_cost × quantity) in the same transaction: not enough points, a locked account or an expired
-    membership (ISSUE 4: no redeeming until renewed, as for gifts), and nothing moves."""
+def move(*, staff_id, kind, item_id, quantity, activity_id=None, retailer_id=None, member_id=None, member_code=None,
+         note=None, record_id=None, now=None) -> PromoMovement | PromoRequisition:
+    """A staff member's movement. requisition: warehouse → staff, within the monthly quota (领用额度), else a
+    PromoRequisition pending an admin's approval is returned and nothing moves; return: staff → warehouse;
+    distribution, consumption, exchange: out of the staff member's hands. An exchange needs the member's
+    single-use member code (consumed here, so the member was present) and debits the member's points
+    (item points_cost × quantity) in the same transaction: a wrong code, not enough points, a locked account
+    or an expired membership (ISSUE 4: no redeeming until renewed, as for gifts), and nothing moves."""
     now = now or utcnow()
     with transaction():
         item = get_item(item_id)
         staff = db.session.get(StaffUser, staff_id)
-        region_code = _check_refs(kind, activity_id, retailer_id, member_id, now, staff_id) or staff.region_code
-        if kind == "exchange" and item.points_cost is None:
-            raise NotExchangeable()
-        warehouse, on_hand = _apply(item, staff_id, kind, quantity)
-        movement = PromoMovement(
-            kind=kind, item_id=item.id, quantity=quantity, staff_id=staff_id, recorded_by=staff_id,
-            activity_id=activity_id, record_id=record_id, retailer_id=retailer_id, member_id=member_id,
-            points=item.points_cost * quantity if kind == "exchange" else None, region_code=region_code, note=note,
-            created_at=now)
-        db.session.add(movement)
-        db.session.flush()
+        region_code = _check_refs(kind, activity_id, retailer_id, member_id, member_code, staff_id) or staff.region_code
+        if kind == "exchange":
+            if item.points_cost is None:
+                raise NotExchangeable()
+            member_id = _present_member(member_code, now)
+        if kind == "requisition" and not quotas.take(staff_id, item.id, quantity, now):
+            return _file_requisition(staff_id, item, quantity, activity_id, note, now)
+        movement = _record_move(item, staff_id, kind, quantity, recorded_by=staff_id, activity_id=activity_id,
+                                record_id=record_id, retailer_id=retailer_id, member_id=member_id,
+                                region_code=region_code, note=note, now=now)
         if kind == "exchange":
             post_entry(member_id, -movement.points, "redeem", ref=f"exchange:{movement.id}",
                        note=f"{item.name} × {quantity}", now=now)
+    return movement
+
+
+def _record_move(item, staff_id, kind, quantity, *, recorded_by, now, **refs) -> PromoMovement:
+    """Apply a movement's effects and write its ledger row; the row carries the new quantities on hand."""
+    warehouse, on_hand = _apply(item, staff_id, kind, quantity)
+    movement = PromoMovement(kind=kind, item_id=item.id, quantity=quantity, staff_id=staff_id,
+                             recorded_by=recorded_by, points=item.points_cost * quantity if kind == "exchange" else None,
+                             created_at=now, **refs)
+    db.session.add(movement)
+    db.session.flush()
     movement.on_hand, movement.warehouse_on_hand = on_hand, warehouse
     return movement
 
 
-def _check_refs(kind, activity_id, retailer_id, member_id, now, staff_id):
+def _file_requisition(staff_id, item, quantity, activity_id, note, now) -> PromoRequisition:
+    requisition = PromoRequisition(staff_id=staff_id, item_id=item.id, quantity=quantity, activity_id=activity_id,
+                                   note=note, status="pending", created_at=now)
+    db.session.add(requisition)
+    db.session.flush()
+    return requisition
+
+
+def _present_member(member_code, now) -> int:
+    """The member whose code this is, the code used up; the member must be able to spend points."""
+    member = db.session.get(Member, member_codes.consume(member_code, now))
+    if member.status != "active":
+        raise MemberLocked()
+    require_valid(member, now)  # MEMBERSHIP_EXPIRED, as the gift redemption answers
+    return member.id
+
+
+def _check_refs(kind, activity_id, retailer_id, member_id, member_code, staff_id):
     """Validate the optional references; returns the region the movement belongs to, if they tell one.
     An activity must be one the staff member is assigned to: any other is NotFound, as if it did not exist."""
     if activity_id is not None and db.session.scalar(
@@ -177,15 +204,18 @@ def _check_refs(kind, activity_id, retailer_id, member_id, now, staff_id):
 
     activity = db.session.get(Activity, activity_id) if activity_id is not None else None
     retailer = load(Retailer, retailer_id, "retailer_id", _l("No such retailer."))
-    member = load(Member, member_id, "member_id", _l("No such member."))
-    if kind == "exchange" and member_id is None:
-        problems["member_id"] = [str(_l("An exchange needs the member."))]
+    if kind == "exchange":
+        # A member id proves nothing about who is there: only the member's own code does (issue 16).
+        if member_id is not None:
+            problems["member_id"] = [str(_l("Not accepted for an exchange: scan the member's code (member_code)."))]
+        if member_code is None:
+            problems["member_code"] = [str(_l("An exchange needs the member's code."))]
+    else:
+        load(Member, member_id, "member_id", _l("No such member."))
+        if member_code is not None:
+            problems["member_code"] = [str(_l("Only an exchange takes a member code."))]
     if problems:
         raise ValidationFailed(problems)
-    if kind == "exchange":
-        if member.status != "active":
-            raise MemberLocked()
-        require_valid(member, now)  # MEMBERSHIP_EXPIRED, as the gift redemption answers
     return (retailer or activity).region_code if (retailer or activity) else None
 
 

@@ -14,6 +14,7 @@ ROUTES = ["/admin/", "/admin/activities", "/admin/activities/new", "/admin/audit
           "/admin/code-batches/import", "/admin/code-batches/new", "/admin/complaints", "/admin/gifts",
           "/admin/gifts/new", "/admin/identity-appeals", "/admin/login", "/admin/market-alerts", "/admin/members", "/admin/products",
           "/admin/products/new", "/admin/promo-items", "/admin/promo-items/movements", "/admin/promo-items/plans",
+          "/admin/promo-items/requisitions", "/admin/promo-items/quotas",
           "/admin/promo-items/stock", "/admin/redemptions", "/admin/retailers", "/admin/retailers/import",
           "/admin/retailers/new", "/admin/rules", "/admin/rules/new", "/admin/staff", "/admin/staff/new",
           "/admin/stats", "/admin/stats/members", "/admin/stats/points",

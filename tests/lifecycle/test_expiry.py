@@ -146,6 +146,7 @@ def test_a_redemption_after_the_year_boundary_writes_off_lapsed_points_before_sp
 
 
 def test_an_exchange_writes_off_lapsed_points_first_and_the_nightly_run_adds_nothing(member):
+    from app.members import member_codes
     from app.promo import service as promo
 
     from ..factories import create_staff
@@ -157,12 +158,13 @@ def test_an_exchange_writes_off_lapsed_points_first_and_the_nightly_run_adds_not
     promo.inbound(item_id=item.id, quantity=10, recorded_by=admin.id)
     promo.move(staff_id=staff.id, kind="requisition", item_id=item.id, quantity=10)
     morning = at("2027-01-01T08:00:00")  # 100 lapsed overnight, the nightly run has not written them off yet
-    exchanged = promo.move(staff_id=staff.id, kind="exchange", item_id=item.id, quantity=1, member_id=member.id,
-                           now=morning)
+    exchanged = promo.move(staff_id=staff.id, kind="exchange", item_id=item.id, quantity=1,
+                           member_code=member_codes.issue(member.id, now=morning)[0], now=morning)
     assert exchanged.on_hand == 9 and _balance(member.id) == 10
     assert _expire_entries() == [(member.id, -100, f"lot:{old_lot}")]
     with pytest.raises(InsufficientPoints):  # 10 left: the lapsed 100 are not there to spend
-        promo.move(staff_id=staff.id, kind="exchange", item_id=item.id, quantity=1, member_id=member.id, now=morning)
+        promo.move(staff_id=staff.id, kind="exchange", item_id=item.id, quantity=1,
+                   member_code=member_codes.issue(member.id, now=morning)[0], now=morning)
     assert promo.stock_of(staff.id)[0]["quantity"] == 9
     assert expire_lapsed(now=morning) == 0
     assert _expire_entries() == [(member.id, -100, f"lot:{old_lot}")]

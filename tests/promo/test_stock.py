@@ -1,8 +1,10 @@
+import hashlib
 import random
 
 
 from app.db import transaction
 from app.extensions import db
+from app.members import member_codes
 from app.members.models import Member
 from app.points.models import LedgerEntry
 from app.points.service import InsufficientPoints, ledger_sum, post_entry
@@ -27,6 +29,33 @@ def stock_up(admin, staff, item, warehouse=100, held=0):
 def give_points(member_id, points):
     with transaction():
         post_entry(member_id, points, "adjust", note="test")
+
+
+def code_of(api, member):
+    """The member code the member's app shows."""
+    response = api.get("/me/member-code", token=member.token)
+    assert response.status_code == 200 and response.json["expires_in"] == 60
+    return response.json["code"]
+
+
+def live_codes(member_id, count):
+    """`count` valid codes of one member at once (the app shows one at a time: each new one replaces the last),
+    so that concurrent exchanges by one member can be raced."""
+    from datetime import timedelta
+
+    from app.db import utcnow
+
+    codes = [f"{900000000000000000 + i}" for i in range(count)]
+    with transaction():
+        for code in codes:
+            db.session.add(member_codes.MemberCode(member_id=member_id, code_hash=hashlib.sha256(code.encode()).hexdigest(),
+                                                   expires_at=utcnow() + timedelta(seconds=60)))
+    return codes
+
+
+def exchange(api, staff, member, item, quantity=1, **extra):
+    return api.post("/staff/stock-movements", {"kind": "exchange", "item_id": item.id, "quantity": quantity,
+                                               "member_code": code_of(api, member), **extra}, token=staff.token)
 
 
 def my_quantity(api, who, item_id):
@@ -78,9 +107,9 @@ def test_exchange_debits_the_members_points_in_the_same_move(api, admin, staff, 
     item = make_item(points_cost=50)
     stock_up(admin, staff, item, held=5)
     give_points(member.id, 120)
-    response = api.post("/staff/stock-movements", {"kind": "exchange", "item_id": item.id, "quantity": 2,
-                                                   "member_id": member.id}, token=staff.token)
+    response = exchange(api, staff, member, item, 2)
     assert response.status_code == 201, response.json
+    assert response.json["member_id"] == member.id
     assert response.json["points"] == 100 and response.json["on_hand"] == 3
     entry = db.session.query(LedgerEntry).filter_by(member_id=member.id, kind="redeem").one()
     assert entry.delta == -100 and entry.ref == f"exchange:{response.json['id']}"
@@ -91,8 +120,7 @@ def test_exchange_that_fails_on_points_leaves_stock_untouched(api, admin, staff,
     item = make_item(points_cost=50)
     stock_up(admin, staff, item, held=5)
     give_points(member.id, 99)
-    response = api.post("/staff/stock-movements", {"kind": "exchange", "item_id": item.id, "quantity": 2,
-                                                   "member_id": member.id}, token=staff.token)
+    response = exchange(api, staff, member, item, 2)
     assert response.status_code == 409 and response.json["error"]["code"] == "INSUFFICIENT_POINTS"
     assert my_quantity(api, staff, item.id) == 5
     assert db.session.query(PromoMovement).filter_by(kind="exchange").count() == 0
@@ -106,9 +134,8 @@ def test_exchange_needs_a_member_and_an_item_with_a_points_price(api, admin, sta
     stock_up(admin, staff, unpriced, held=5)
     no_member = api.post("/staff/stock-movements", {"kind": "exchange", "item_id": priced.id, "quantity": 1},
                          token=staff.token)
-    assert no_member.status_code == 422 and "member_id" in no_member.json["error"]["fields"]
-    response = api.post("/staff/stock-movements", {"kind": "exchange", "item_id": unpriced.id, "quantity": 1,
-                                                   "member_id": member.id}, token=staff.token)
+    assert no_member.status_code == 422 and list(no_member.json["error"]["fields"]) == ["member_code"]
+    response = exchange(api, staff, member, unpriced)
     assert response.status_code == 409 and response.json["error"]["code"] == "NOT_EXCHANGEABLE"
 
 
@@ -209,15 +236,16 @@ def test_concurrent_exchanges_never_overspend_points_or_stock(app, admin, staff,
     stock_up(admin, staff, item, held=10)
     give_points(member.id, 30)
     item_id, staff_id, member_id = item.id, staff.id, member.id
+    codes = live_codes(member_id, 12)
 
-    def exchange(_i):
+    def exchange_one(i):
         try:
-            service.move(staff_id=staff_id, kind="exchange", item_id=item_id, quantity=1, member_id=member_id)
+            service.move(staff_id=staff_id, kind="exchange", item_id=item_id, quantity=1, member_code=codes[i])
             return True
         except (service.InsufficientStock, InsufficientPoints):
             return False
 
-    assert run_concurrently(app, exchange, 12).count(True) == 3
+    assert run_concurrently(app, exchange_one, 12).count(True) == 3
     assert service.stock_of(staff_id)[0]["quantity"] == 7
     db.session.expire_all()  # the threads changed the member behind this session's back
     assert db.session.get(Member, member_id).points_balance == 0 == ledger_sum(member_id)
@@ -253,9 +281,10 @@ def test_a_locked_member_cannot_exchange(api, admin, staff, member):
     item = make_item(points_cost=10)
     stock_up(admin, staff, item, held=5)
     give_points(member.id, 100)
+    code = code_of(api, member)  # shown before the lock
     assert api.post(f"/admin/members/{member.id}/lock", {"reason": "刷码"}, token=admin.token).status_code == 200
     response = api.post("/staff/stock-movements", {"kind": "exchange", "item_id": item.id, "quantity": 1,
-                                                   "member_id": member.id}, token=staff.token)
+                                                   "member_code": code}, token=staff.token)
     assert response.status_code == 409 and response.json["error"]["code"] == "MEMBER_LOCKED"
     assert my_quantity(api, staff, item.id) == 5
 
@@ -270,15 +299,13 @@ def test_an_expired_membership_cannot_exchange_and_nothing_moves(api, admin, sta
     give_points(member.id, 100)
     past = (local_today() - timedelta(days=1)).isoformat()
     api.post(f"/admin/members/{member.id}/validity", {"valid_until": past, "reason": "测试"}, token=admin.token)
-    response = api.post("/staff/stock-movements", {"kind": "exchange", "item_id": item.id, "quantity": 1,
-                                                   "member_id": member.id}, token=staff.token)
+    response = exchange(api, staff, member, item)
     assert response.status_code == 409 and response.json["error"]["code"] == "MEMBERSHIP_EXPIRED"
     assert my_quantity(api, staff, item.id) == 5 and ledger_sum(member.id) == 100
     assert db.session.query(PromoMovement).filter_by(kind="exchange").count() == 0
     renewed = (local_today() + timedelta(days=30)).isoformat()
     api.post(f"/admin/members/{member.id}/validity", {"valid_until": renewed, "reason": "续期"}, token=admin.token)
-    again = api.post("/staff/stock-movements", {"kind": "exchange", "item_id": item.id, "quantity": 1,
-                                                "member_id": member.id}, token=staff.token)
+    again = exchange(api, staff, member, item)
     assert again.status_code == 201 and ledger_sum(member.id) == 90
 
 
