@@ -89,5 +89,5 @@ def admin_resolve_complaint(body, complaint_id):
 @blp.alt_response(404, schema=ErrorSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="COMPLAINT_CLOSED")
 @roles("admin")
-def admin_reject(body, complaint_id):
+def admin_reject_complaint(body, complaint_id):
     return service.close(complaint_id, "rejected", body["result"], staff_id=g.caller.id)

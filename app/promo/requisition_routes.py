@@ -48,7 +48,7 @@ def admin_requisition(requisition_id):
 @blp.alt_response(409, schema=ErrorSchema, description="REQUISITION_NOT_PENDING, or INSUFFICIENT_STOCK in the "
                                                       "warehouse (it stays pending)")
 @roles("admin")
-def admin_approve(body, requisition_id):
+def admin_approve_requisition(body, requisition_id):
     """The units move from the warehouse to the staff member now; `on_hand` and `warehouse_on_hand` tell the new
     quantities. Audited."""
     return requisitions.approve(requisition_id, decided_by=g.caller.id, **body)
@@ -60,7 +60,7 @@ def admin_approve(body, requisition_id):
 @blp.alt_response(404, schema=ErrorSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="REQUISITION_NOT_PENDING")
 @roles("admin")
-def admin_reject(body, requisition_id):
+def admin_reject_requisition(body, requisition_id):
     """Nothing moves; the reason is kept and audited."""
     return requisitions.reject(requisition_id, decided_by=g.caller.id, **body)
 
