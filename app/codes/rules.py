@@ -4,8 +4,8 @@ points = floor(points_per_pack × level multiplier × Π multiply-rules + Σ add
 A rule applies when it is active, `now` is inside its window, and its product and region (province,
 city or county code; NULL = any) match the scan. The region a scan is in is the sales region of the pack's
 batch (where it was shipped), never the member's profile region, which the member edits at will. A batch
-without one would fall back to the county of the scan's position, but the division data (app.regions) has no
-geometry to place a position in a county, so for such a batch no regional rule applies.
+without one falls back to the county of the scan's position (the phone's lat/lon: the county of the nearest
+shop, app.retailers.geo.county_at); without either, no regional rule applies.
 """
 import math
 from decimal import Decimal
@@ -37,7 +37,8 @@ def region_matches(rule_region, sales_region):
 
 
 def rules_for(product_id, sales_region, now):
-    """Active rules that apply to a scan of `product_id` from a batch shipped to `sales_region` at `now`, by id."""
+    """Active rules that apply to a scan of `product_id` from a batch shipped to `sales_region` at `now`, by id.
+    `sales_region` may be a function giving it, called only when a regional rule is a candidate."""
     candidates = db.session.scalars(
         select(EarningRule)
         .where(EarningRule.status == "active",
@@ -45,6 +46,8 @@ def rules_for(product_id, sales_region, now):
                or_(EarningRule.starts_at.is_(None), EarningRule.starts_at <= now),
                or_(EarningRule.ends_at.is_(None), EarningRule.ends_at > now))
         .order_by(EarningRule.id)).all()
+    if callable(sales_region):
+        sales_region = sales_region() if any(rule.region_code for rule in candidates) else None
     return [rule for rule in candidates if region_matches(rule.region_code, sales_region)]
 
 

@@ -25,6 +25,7 @@ from ..members.models import Member
 from ..pagination import paginate
 from ..points import hooks
 from ..points.service import post_entry
+from ..retailers.geo import county_at
 from ..timeutil import LOCAL_TZ, local_now, local_today
 from . import keys, limits, rules as earning
 from .models import CodeBatch, ImportedCode, Scan, insert_ignoring
@@ -91,7 +92,7 @@ def scan_code(member_id, raw, *, client_ip=None, lat=None, lon=None, now=None) -
     with transaction():
         batch = _batch_of(code, member_id, client_ip)
         _check_batch(batch, now)
-        applied, points = _points(batch, seen[0], now)
+        applied, points = _points(batch, seen[0], now, lat, lon)
         scan = db.session.scalars(
             insert_ignoring(Scan).values(code=code.compact, batch_id=batch.id, product_id=batch.product_id,
                                          member_id=member_id, points_awarded=points, region_code=seen[1],
@@ -110,7 +111,7 @@ def scan_code(member_id, raw, *, client_ip=None, lat=None, lon=None, now=None) -
         _check_member(member, now)
         _check_daily_cap(member_id, current_app.config["SCAN_DAILY_CAP"], now)
         if (member.level.multiplier, member.region_code) != seen:  # changed meanwhile (a level upgrade)
-            applied, points = _points(batch, member.level.multiplier, now)
+            applied, points = _points(batch, member.level.multiplier, now, lat, lon)
             scan.points_awarded, scan.region_code = points, member.region_code
         balance = member.points_balance
         if points:
@@ -121,9 +122,15 @@ def scan_code(member_id, raw, *, client_ip=None, lat=None, lon=None, now=None) -
     return result
 
 
-def _points(batch, level_multiplier, now):
-    """Regional rules go by where the batch was shipped (rules.py), never by the member's profile region."""
-    applied = earning.rules_for(batch.product_id, batch.region_code, now)
+def _points(batch, level_multiplier, now, lat=None, lon=None):
+    """Regional rules go by where the batch was shipped, else by where the scan is (rules.py), never by the
+    member's profile region."""
+    def region():
+        if batch.region_code:
+            return batch.region_code
+        return county_at(lat, lon) if lat is not None and lon is not None else None
+
+    applied = earning.rules_for(batch.product_id, region, now)
     return applied, earning.points_for(batch.product.points_per_pack, level_multiplier, applied)
 
 

@@ -12,6 +12,25 @@ def haversine_m(lat1, lon1, lat2, lon2) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
+def county_at(lat, lon, radius_m=3000):
+    """The county a position is in, as far as the data can tell: the county (region_code) of the nearest
+    retailer within radius_m. The division data has no geometry; the licensed shops, geocoded at their
+    addresses, cover every inhabited county densely enough. None when no shop is near."""
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from .models import Retailer
+
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius_m)
+    rows = db.session.execute(
+        select(Retailer.lat, Retailer.lon, Retailer.region_code)
+        .where(Retailer.lat.between(min_lat, max_lat), Retailer.lon.between(min_lon, max_lon))
+        .limit(200)).all()
+    near = [(haversine_m(lat, lon, r.lat, r.lon), r.region_code) for r in rows]
+    near = [item for item in near if item[0] <= radius_m]
+    return min(near)[1] if near else None
+
+
 def bounding_box(lat, lon, radius_m):
     """(min_lat, max_lat, min_lon, max_lon) holding every point within radius_m (a little more)."""
     dlat = math.degrees(radius_m / EARTH_RADIUS_M) * 1.01  # margin: stored coordinates are rounded

@@ -37,15 +37,23 @@ def test_a_province_rule_covers_a_batch_shipped_to_one_of_its_counties_or_cities
     assert scan_at(member.id, _code(elsewhere), IN_SPRING + timedelta(seconds=3)).points_awarded == 2
 
 
-def test_a_batch_without_a_sales_region_earns_no_regional_rule(api, admin, member, product):
+def test_a_batch_without_a_sales_region_goes_by_the_county_where_it_is_scanned(api, admin, make_member, product):
+    from app.codes.service import scan_code
+    from tests.factories import create_retailer
+
     create_rule(api, admin, name="广东加倍", value="2", region_code="440000", **SPRING)
     create_rule(api, admin, name="全国加一", kind="add", value="1", **SPRING)
-    unknown = batches.create_generated(sku=product.sku, count=1)
-    # The member's profile is 440106 and the scan says it is in Guangzhou: neither decides a regional rule.
-    from app.codes.service import scan_code
-
-    result = scan_code(member.id, _code(unknown), lat=23.1291, lon=113.3240, now=IN_SPRING)
-    assert result.points_awarded == 2  # 1 + the nationwide +1, no provincial ×2
+    unknown = batches.create_generated(sku=product.sku, count=3)
+    create_retailer(region_code="440106", lat=23.1291, lon=113.3240)  # a shop in 天河区 places the position
+    changsha = make_member()
+    api.patch("/me", {"region_code": "430102"}, token=changsha.token)  # the profile says Changsha: ignored
+    in_guangzhou = scan_code(changsha.id, _code(unknown, 0), lat=23.1300, lon=113.3250, now=IN_SPRING)
+    assert in_guangzhou.points_awarded == 3  # 1 × 2 (Guangdong, where it is scanned) + 1
+    far_from_any_shop = scan_code(changsha.id, _code(unknown, 1), lat=28.2282, lon=112.9388,
+                                  now=IN_SPRING + timedelta(seconds=1))
+    assert far_from_any_shop.points_awarded == 2  # no county known there: only the nationwide +1
+    no_position = scan_code(changsha.id, _code(unknown, 2), now=IN_SPRING + timedelta(seconds=2))
+    assert no_position.points_awarded == 2
 
 
 def test_admin_ships_a_batch_to_a_region_through_the_api(api, admin, product):
