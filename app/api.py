@@ -2,6 +2,7 @@
 from flask import request, send_from_directory
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api as _Api, Blueprint as _Blueprint
+from marshmallow import Schema
 from webargs.flaskparser import FlaskParser
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
@@ -50,6 +51,7 @@ class Blueprint(_Blueprint):
             view = rule.endpoint.rsplit(".", 1)[-1]
             for method, operation in operations.items():
                 operation.setdefault("operationId", view if len(operations) == 1 else f"{method}_{view}")
+                _bounded_list_body(operation)
             return add_path(rule=rule, operations=operations, parameters=parameters)
 
         spec.path = path_with_ids
@@ -57,6 +59,17 @@ class Blueprint(_Blueprint):
             super().register_views_in_doc(api, app, spec, name=name, parameters=parameters)
         finally:
             del spec.path  # back to the class's method
+
+
+def _bounded_list_body(operation):
+    """A list body whose item schema has `LIST_BOUNDS = (least, most)` is documented with minItems/maxItems,
+    so clients (and fuzzers) know the length the service takes."""
+    for media in operation.get("requestBody", {}).get("content", {}).values():
+        schema = media.get("schema")
+        bounds = getattr(schema, "LIST_BOUNDS", None)
+        if isinstance(schema, Schema) and schema.many and bounds:
+            media["schema"] = {"type": "array", "minItems": bounds[0], "maxItems": bounds[1],
+                               "items": type(schema)}
 
 
 def login_identity(field, raw):
@@ -110,6 +123,17 @@ def nullable_enum(self, field, ret, **_):
     return {}
 
 
+NO_NUL = "^[^\\u0000]*$"
+
+
+def storable_text(self, field, ret, **_):
+    """A free string says it holds no NUL: every field of a query, form or body with one is refused up front
+    (app/http.py), so the document must not call it valid. Fields with their own pattern, enum or format say more."""
+    if ret.get("type") == "string" and not {"pattern", "enum", "format"} & ret.keys() and not field.dump_only:
+        return {"pattern": NO_NUL}
+    return {}
+
+
 def init_app(app, blueprints):
     app.url_map.converters["int"] = IdConverter
     app.config.setdefault("API_SPEC_OPTIONS", {})
@@ -120,6 +144,7 @@ def init_app(app, blueprints):
     })
     api.init_app(app)
     api.ma_plugin.converter.add_attribute_function(nullable_enum)
+    api.ma_plugin.converter.add_attribute_function(storable_text)
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix="/api/v1")
 

@@ -59,8 +59,20 @@ class Exists(validate.Validator):
 MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2099, 12, 31)
 
 
+# What the document says of the bounded dates and moments: the year, as a pattern next to the format. A moment
+# may carry any offset, so its pattern leaves out the two edge months where an offset could cross 2000 or 2100.
+DATE_PATTERN = r"^20[0-9]{2}-"
+MOMENT_PATTERN = r"^(20[0-9]{2}-(0[2-9]|1[01])|20(0[1-9]|[1-8][0-9]|9[0-8])-(01|12)|2000-12|2099-01)-"
+PASSWORD_RULES = {"minLength": 8, "maxLength": 128, "pattern": "[^0-9]",
+                  "description": "8 to 128 characters, not digits only, not containing the phone number"}
+
+
 class Date(fields.Date):
     """An ISO date between 2000-01-01 and 2099-12-31."""
+
+    def __init__(self, **kwargs):
+        kwargs["metadata"] = {"pattern": DATE_PATTERN, **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         day = super()._deserialize(value, attr, data, **kwargs)
@@ -123,6 +135,7 @@ class Patterned(fields.String):
 
 WEEK_PATTERN = r"^20[0-9]{2}-W(0[1-9]|[1-4][0-9]|5[0-2])$"
 MONTH_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"
+PERIOD_PATTERN = r"^20[0-9]{2}(-(0[1-9]|1[0-2])|-Q[1-4])?$"  # a year, a month or a quarter
 
 
 class Text(fields.String):

@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from ..members.schemas import PhoneField, RealNameField
+from ..members.validators import ID_NUMBER_PATTERN
 from ..pagination import PageQuery
 from ..schema_fields import Integer, Text
 from .models import DECISIONS, STATUSES
@@ -14,7 +15,8 @@ class AppealCreateSchema(Schema):
                              metadata={"description": "from POST /auth/sms-codes with purpose appeal"})
     real_name = RealNameField(required=True)
     id_number = fields.String(required=True, load_only=True, validate=validate.Length(max=32),
-                              metadata={"description": "居民身份证号; never returned"})
+                              metadata={"description": "居民身份证号; never returned",
+                                        "pattern": ID_NUMBER_PATTERN})
     note = Text(500, multiline=True, load_default=None, allow_none=True)
 
 

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..pagination import PageQuery
-from ..schema_fields import Id, ImportResultSchema, Integer, LineErrorSchema, Text
+from ..schema_fields import MOMENT_PATTERN, Id, ImportResultSchema, Integer, LineErrorSchema, Text
 from ..timeutil import LOCAL_TZ
 from .batches import MAX_GENERATED, UNKNOWN_REGION, known_sales_region
 from .models import RULE_KINDS
@@ -19,7 +19,9 @@ class When(fields.AwareDateTime):
     the marketing team writes it."""
 
     def __init__(self, **kw):
-        super().__init__(default_timezone=LOCAL_TZ, allow_none=True, **kw)
+        kw["metadata"] = {"pattern": MOMENT_PATTERN, **kw.get("metadata", {})}
+        kw.setdefault("allow_none", True)
+        super().__init__(default_timezone=LOCAL_TZ, **kw)
 
     def _deserialize(self, value, attr, data, **kwargs):
         moment = super()._deserialize(value, attr, data, **kwargs)
@@ -68,8 +70,8 @@ def _known_sales_region(code):
         raise ValidationError(str(UNKNOWN_REGION))
 
 
-def _sales_region():
-    return fields.String(allow_none=True, validate=_known_sales_region,
+def _sales_region(allow_none=True):
+    return fields.String(allow_none=allow_none, validate=_known_sales_region,
                          metadata={"description": "the province (440000), city (440100) or county (440106) the batch "
                                                   "is shipped to: regional earning rules follow it; null = unknown, "
                                                   "and no regional rule applies", "example": "440100"})
@@ -85,12 +87,13 @@ class BatchCreateSchema(Schema):
 
 
 class BatchImportSchema(Schema):
-    """The multipart/form-data body of an import: the batch's fields and the CSV file."""
+    """The multipart/form-data body of an import: the batch's fields and the CSV file. A form field has no
+    null (it is left out instead), so none is documented as nullable."""
     sku = Text(32, required=True)
-    valid_from = When()
-    valid_until = When()
-    region_code = _sales_region()
-    note = Text(200, min_length=0, allow_none=True)
+    valid_from = When(allow_none=False)
+    valid_until = When(allow_none=False)
+    region_code = _sales_region(allow_none=False)
+    note = Text(200, min_length=0)
     file = fields.Raw(required=True, metadata={"type": "string", "format": "binary",
                                                "description": "CSV, UTF-8, one code per line in the first "
                                                               "column; an optional header `code`"})
@@ -141,7 +144,8 @@ class RuleBodySchema(Schema):
     value = fields.Decimal(required=True, places=2, as_string=True, validate=_rule_value,
                            metadata={"description": "multiply: the factor (2 = double); add: whole points per scan. "
                                                     "More than 0, at most 1000",
-                                     "type": "string", "example": "2", "pattern": r"^\d{1,4}(\.\d{1,2})?$"})
+                                     "type": "string", "example": "2",
+                                     "pattern": r"^([1-9][0-9]{0,2}(\.[0-9]{1,2})?|1000(\.0{1,2})?|0\.(0[1-9]|[1-9][0-9]?))$"})
     product_id = Id(allow_none=True, metadata={"description": "null = every product"})
     region_code = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{6}$"),
                                 metadata={"description": "province (440000), city (440100) or county code; "

@@ -4,20 +4,30 @@ from flask_babel import gettext, lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from ..media import media_url
-from ..schema_fields import Date, Inline, Integer
+from ..schema_fields import PASSWORD_RULES, Date, Inline, Integer, Patterned
 from .identity import IdNumberError, parse_id_number
 from .models import INCOME_BANDS, OCCUPATIONS, PREFERRED_CATEGORIES, PRICE_TIERS
-from .validators import check_password, check_region_code, normalize_phone, normalize_real_name
+from .validators import (ID_NUMBER_PATTERN, PHONE_PATTERN, REAL_NAME_PATTERN, check_password, check_region_code,
+                         normalize_phone, normalize_real_name)
 
 
-class PhoneField(fields.String):
-    """Accepts any way of writing a mainland mobile number; loads its 11 digits."""
+class PhoneField(Patterned):
+    """Accepts any way of writing a mainland mobile number; loads its 11 digits. The document gives the plain
+    11-digit form of the mobile ranges in use (a narrower pattern than the loader's: `+86 …` is taken too)."""
+
+    pattern = PHONE_PATTERN
 
     def _deserialize(self, value, attr, data, **kwargs):
         return normalize_phone(super()._deserialize(value, attr, data, **kwargs))
 
 
-class RealNameField(fields.String):
+class RealNameField(Patterned):
+    pattern = REAL_NAME_PATTERN
+
+    def __init__(self, **kwargs):
+        kwargs["metadata"] = {"minLength": 2, "maxLength": 30, **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
         return normalize_real_name(super()._deserialize(value, attr, data, **kwargs))
 
@@ -28,12 +38,15 @@ def _one_of(choices):
 
 class SignUpSchema(Schema):
     phone = PhoneField(required=True, metadata={"example": "13800138000"})
-    password = fields.String(required=True, load_only=True, validate=validate.Length(max=128))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=128),
+                             metadata=PASSWORD_RULES)
     real_name = RealNameField(required=True, metadata={"example": "张三"})
     id_number = fields.String(required=True, load_only=True, validate=validate.Length(max=32),
-                              metadata={"description": "居民身份证号 (18 characters); never returned"})
+                              metadata={"description": "居民身份证号 (18 characters, with a valid check digit); "
+                                                       "never returned", "pattern": ID_NUMBER_PATTERN})
     consent = fields.Boolean(required=True, metadata={"description": "Must be true: consent to the membership "
-                                                                     "terms and the processing of personal data"})
+                                                                     "terms and the processing of personal data",
+                                                      "enum": [True]})
     referral_code = fields.String(validate=validate.Length(max=16))
     sms_code = fields.String(load_only=True, validate=validate.Length(max=16),
                              metadata={"description": "the code sent by POST /auth/sms-codes (purpose signup); "
@@ -116,7 +129,7 @@ class MemberSchema(Schema):
     phone = fields.String(required=True, attribute="masked_phone", metadata={"example": "138****8000"})
     real_name = fields.String(required=True)
     gender = fields.String(required=True, metadata={"enum": ["M", "F"]})
-    birth_date = Date(required=True)
+    birth_date = fields.Date(required=True)  # read from the ID number: any year, output only
     level = fields.Nested(LevelSchema, required=True)
     points_balance = Integer(required=True)
     valid_until = Date(required=True)
@@ -150,7 +163,8 @@ class SignUpResultSchema(Schema):
 
 class PasswordChangeSchema(Schema):
     old_password = fields.String(required=True, load_only=True, validate=validate.Length(max=128))
-    new_password = fields.String(required=True, load_only=True, validate=validate.Length(max=128))
+    new_password = fields.String(required=True, load_only=True, validate=validate.Length(max=128),
+                                 metadata=PASSWORD_RULES)
 
 
 class MemberCodeSchema(Schema):

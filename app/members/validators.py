@@ -8,7 +8,13 @@ from marshmallow import ValidationError
 
 from .. import regions
 
-_NAME = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fffA-Za-z]+(?:[·\s][\u3400-\u4dbf\u4e00-\u9fffA-Za-z]+)*$")
+# What the document says of these fields (narrower than the loaders, which also normalise other spellings).
+PHONE_PATTERN = r"^1(3[0-9]|4[57]|5[0-35-9]|6[25-7]|7[0-35-8]|8[0-9]|9[0-35-9])[0-9]{8}$"
+_LETTER = "[\\u3400-\\u4dbf\\u4e00-\\u9fffA-Za-z]"
+REAL_NAME_PATTERN = f"^{_LETTER}+([· ]{_LETTER}+)*$"
+_NAME = re.compile(f"^{_LETTER}+(?:[·\\s]{_LETTER}+)*$")
+# Region, birth date, adulthood and the check digit are checked too: the pattern gives the shape.
+ID_NUMBER_PATTERN = r"^[1-8][0-9]{5}(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9X]$"
 _DOTS = str.maketrans({"•": "·", "・": "·", "．": "·", "‧": "·"})
 
 

@@ -5,7 +5,7 @@ from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from ..members.models import INCOME_BANDS, OCCUPATIONS, PREFERRED_CATEGORIES, PRICE_TIERS
-from ..schema_fields import WEEK_PATTERN, Date, Integer, Patterned
+from ..schema_fields import PERIOD_PATTERN, WEEK_PATTERN, Date, Integer, Patterned
 from ..timeutil import local_today
 from .consumption import SCAN_DIMENSIONS
 from .market import GROUPS
@@ -49,7 +49,7 @@ class IndicatorQuery(ExportQuery):
 
 class PeriodQuery(ExportQuery):
     period = fields.String(required=True, metadata={"description": "2026 (year), 2026-Q4 or 2026-11",
-                                                    "example": "2026-Q4"})
+                                                    "example": "2026-Q4", "pattern": PERIOD_PATTERN})
     sku = fields.String(validate=validate.Length(min=1, max=32))
     group_by = fields.String(validate=validate.OneOf(list(GROUPS)))
 

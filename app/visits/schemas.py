@@ -52,7 +52,12 @@ class VisitSchema(Schema):
     photo_urls = PhotoUrls()
 
 
+MAX_OBSERVATIONS = 200
+
+
 class ObservationInSchema(Schema):
+    LIST_BOUNDS = (1, MAX_OBSERVATIONS)  # sent as a list: the document's minItems/maxItems (app/api.py)
+
     product_id = Id(required=True, exists=(Product, _l("No such product.")))
     pack_price = Money(allow_none=True)
     carton_price = Money(allow_none=True)

@@ -23,8 +23,7 @@ from ..retailers.models import Retailer
 from ..timeutil import LOCAL_TZ, local_today
 from ..uploads import stored_photos
 from .models import Visit, VisitPlan
-
-MAX_OBSERVATIONS = 200
+from .schemas import MAX_OBSERVATIONS
 
 
 class TooFar(ApiError):
