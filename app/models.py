@@ -6,13 +6,14 @@ from .members.member_codes import MemberCode  # noqa: F401
 from .points.models import LedgerEntry, PointLot, PointLotUse  # noqa: F401
 from .products.models import Product  # noqa: F401
 from .codes.models import CodeBatch, EarningRule, ImportedCode, Scan  # noqa: F401
-from .retailers.models import Retailer  # noqa: F401
-from .observations.models import Observation  # noqa: F401
+from .retailers.models import Retailer, TradeArea  # noqa: F401
+from .orders.models import OrderImport, OrderLine, OrderWeekFact  # noqa: F401
+from .observations.models import Observation, ObservationWeekFact  # noqa: F401
 from .visits.models import Visit, VisitPlan  # noqa: F401
 from .activities.models import Activity, ActivityRecord  # noqa: F401
 from .promo.models import (PromoItem, PromoMovement, PromoPlan, PromoQuota, PromoRequisition,  # noqa: F401
                            PromoRequisitionTally, PromoStock)
-from .stats.models import IndicatorSnapshot  # noqa: F401
+from .stats.models import AlertBand, IndicatorSnapshot  # noqa: F401
 from .gifts.models import Gift, GiftMemberTally, GiftStockMove  # noqa: F401
 from .redemptions.models import Redemption  # noqa: F401
 from .lifecycle.models import LevelChange, ReferralReward, ValidityChange  # noqa: F401

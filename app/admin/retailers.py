@@ -31,7 +31,7 @@ DISTRICT_LABELS = {"commercial": _l("Commercial district"), "industrial": _l("In
                    "school": _l("School district"), "government": _l("Government district"),
                    "residential": _l("Residential district"), "leisure": _l("Leisure district"),
                    "transit": _l("Transit hub"), "other": _l("Other")}
-CLASS_LABELS = {"core": _l("Core"), "key": _l("Key"), "general": _l("General")}
+CLASS_LABELS = {"core": _l("Core"), "key": _l("Key"), "general": _l("General"), "none": _l("Not a target customer")}
 RETAILER_STATUS_LABELS = {"active": _l("Open"), "closed": _l("Closed")}
 
 

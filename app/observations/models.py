@@ -38,3 +38,26 @@ class Observation(TimestampMixin, db.Model):
     carton_price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     channel: Mapped[str] = mapped_column(String(16), default="visit")
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+
+
+class ObservationWeekFact(db.Model):
+    """The observation that counts for (retailer, spec, ISO week): the latest observed_at (equal times: the later
+    record). Maintained by observations.service.record_observation in the observation's own transaction."""
+    __tablename__ = "observation_week_facts"
+    __table_args__ = (
+        CheckConstraint("stock_packs >= 0 AND ordered_packs >= 0 AND demand_packs >= 0", name="quantities"),
+        Index("ix_observation_week_facts_week_product", "week", "product_id"),
+        Index("ix_observation_week_facts_week_retailer", "week", "retailer_id"),
+    )
+
+    retailer_id: Mapped[int] = mapped_column(ForeignKey("retailers.id"), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    week: Mapped[str] = mapped_column(String(8), primary_key=True)
+    observation_id: Mapped[int] = mapped_column(ForeignKey("observations.id"), unique=True)
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    stock_packs: Mapped[int] = mapped_column(Integer)
+    ordered_packs: Mapped[int] = mapped_column(Integer)
+    demand_packs: Mapped[int] = mapped_column(Integer)
+    out_of_stock: Mapped[bool] = mapped_column(Boolean)
+    pack_price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    carton_price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))

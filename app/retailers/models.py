@@ -1,7 +1,7 @@
 """Retail customers (零售客户) with the classification DOMAIN.md and API.md fix."""
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, Index, Numeric, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Numeric, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -10,7 +10,10 @@ from ..models_base import TimestampMixin
 FORMATS = ("grocery", "convenience", "supermarket", "mall", "tobacco_liquor", "entertainment", "other")
 MARKET_TYPES = ("urban", "rural")
 DISTRICT_TYPES = ("commercial", "industrial", "school", "government", "residential", "leisure", "transit", "other")
-CUSTOMER_CLASSES = ("core", "key", "general")
+CUSTOMER_CLASSES = ("core", "key", "general", "none")   # none = 非目标客户
+TARGET_CLASSES = ("core", "key", "general")
+SCALES = ("large", "medium", "small")   # 经营规模
+ORDER_CYCLES = (1, 2)                    # weeks between orders: weekly or fortnightly
 
 
 def _in(column, values):
@@ -27,7 +30,11 @@ class Retailer(TimestampMixin, db.Model):
         CheckConstraint("lat IS NULL OR (lat BETWEEN -90 AND 90)", name="lat"),
         CheckConstraint("lon IS NULL OR (lon BETWEEN -180 AND 180)", name="lon"),
         CheckConstraint("status IN ('active', 'closed')", name="status"),
+        CheckConstraint(_in("scale", SCALES), name="scale"),
+        CheckConstraint("floor_area_m2 IS NULL OR floor_area_m2 >= 0", name="floor_area_m2"),
+        CheckConstraint("order_cycle_weeks IN (1, 2)", name="order_cycle_weeks"),
         Index("ix_retailers_region_code", "region_code"),
+        Index("ix_retailers_trade_area_id", "trade_area_id"),
         Index("ix_retailers_lat_lon", "lat", "lon"),  # the bounding-box prefilter of "near" queries
     )
 
@@ -49,3 +56,23 @@ class Retailer(TimestampMixin, db.Model):
     is_chain: Mapped[bool] = mapped_column(Boolean, default=False)
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)   # 样本客户
     status: Mapped[str] = mapped_column(String(16), default="active")
+    scale: Mapped[str] = mapped_column(String(8), default="small", server_default="small")
+    floor_area_m2: Mapped[Decimal | None] = mapped_column(Numeric(8, 1))   # RF of the trade area's IRS
+    trade_area_id: Mapped[int | None] = mapped_column(ForeignKey("trade_areas.id"))
+    order_cycle_weeks: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
+
+
+class TradeArea(TimestampMixin, db.Model):
+    """商圈: IRS = consumers_per_day × spend_per_consumer / Σ floor_area_m2 of its active retailers."""
+    __tablename__ = "trade_areas"
+    __table_args__ = (
+        CheckConstraint(_in("district_type", DISTRICT_TYPES), name="district_type"),
+        CheckConstraint("consumers_per_day >= 0", name="consumers_per_day"),
+        CheckConstraint("spend_per_consumer >= 0", name="spend_per_consumer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    district_type: Mapped[str] = mapped_column(String(16))
+    consumers_per_day: Mapped[int] = mapped_column(Integer)          # C
+    spend_per_consumer: Mapped[Decimal] = mapped_column(Numeric(10, 2))  # RE, yuan

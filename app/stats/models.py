@@ -1,7 +1,8 @@
 """Stored weekly indicator snapshots: the Monday job freezes last week's figures; any week can be recomputed."""
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import UTCDateTime, utcnow
@@ -26,3 +27,17 @@ class IndicatorSnapshot(db.Model):
     retailers: Mapped[int] = mapped_column(Integer)
     components: Mapped[dict] = mapped_column(JSON)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AlertBand(db.Model):
+    """指标体系管理: an indicator's band [low, high] (inclusive), for the listed months only when `months` is set."""
+    __tablename__ = "alert_bands"
+    __table_args__ = (CheckConstraint("low <= high", name="low_high"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(32))
+    low: Mapped[Decimal] = mapped_column(Numeric(14, 4))
+    high: Mapped[Decimal] = mapped_column(Numeric(14, 4))
+    months: Mapped[list | None] = mapped_column(JSON)   # [1..12] or None = every month
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
